@@ -2,7 +2,6 @@ package io.byzflink.jobs;
 
 import io.byzflink.connectors.kafka.ExperimentTopics;
 import io.byzflink.connectors.kafka.KafkaEndpoints;
-import io.byzflink.connectors.kafka.KafkaProperties;
 import io.byzflink.jobs.config.ExperimentConfig;
 import io.byzflink.jobs.config.ExperimentOptions;
 import io.byzflink.operators.AggregationGraph;
@@ -29,9 +28,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The parameter-server job. Kafka is the feedback loop (Flink 2 has no iterations):
@@ -48,9 +44,8 @@ import java.util.List;
  *                                                    └─> RoundTracker ─> reports topic
  * </pre>
  *
- * <p>Submit it with {@code flink run byzflink-jobs.jar CONFIG.yaml [key=value ...]} against a
- * running Kafka ({@code kafka.bootstrap}); locally, {@code bin/byzflink run} wraps it with an
- * embedded broker and a MiniCluster.
+ * <p>{@link ExperimentJob} selects it ({@code mode: parameter-server}) for {@code flink run};
+ * locally, {@code bin/byzflink run} wraps it with an embedded broker and a MiniCluster.
  */
 public final class FederatedJob {
 
@@ -137,27 +132,5 @@ public final class FederatedJob {
                 .connect(stats.keyBy(st -> exp, Types.STRING))
                 .process(new RoundTracker(s)).name("RoundTracker").uid("round-tracker").setParallelism(1);
         reports.sinkTo(kafka.reportSink(topics.reports())).name("reports topic").uid("reports-sink").setParallelism(1);
-    }
-
-    /**
-     * Entry point for {@code flink run}: {@code CONFIG.yaml [key=value ...]}. Needs a reachable
-     * Kafka in {@code kafka.bootstrap}; creates the topics and publishes model version 0 when the
-     * model topic is empty, then runs until cancelled (version {@code rounds} is the final model).
-     */
-    public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            throw new IllegalArgumentException("usage: flink run byzflink-jobs.jar CONFIG.yaml [key=value ...]");
-        }
-        List<String> overrides = new ArrayList<>(List.of(args).subList(1, args.length));
-        ExperimentConfig config = ExperimentConfig.load(Path.of(args[0]), overrides);
-        if (config.embeddedKafka()) {
-            throw new IllegalArgumentException("kafka.bootstrap is 'embedded': on a cluster set it to your brokers, "
-                    + "e.g. kafka.bootstrap=broker:9092, or run locally with 'bin/byzflink run'");
-        }
-        KafkaEndpoints kafka = new KafkaEndpoints(new KafkaProperties(config.get(ExperimentOptions.KAFKA_BOOTSTRAP), config.kafkaProperties()));
-        ModelBootstrap.prepare(config, kafka);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, config, kafka);
-        env.execute("ByzFlink parameter server: " + config.jobSettings().experiment());
     }
 }

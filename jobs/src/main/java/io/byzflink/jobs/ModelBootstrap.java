@@ -31,7 +31,7 @@ import java.util.Properties;
  * Gets an experiment's Kafka side ready before the job starts: creates its topics and, when the
  * model topic is still empty, publishes model version 0 (seeded initialisation). On a restart of
  * an existing experiment the topic already holds versions and nothing is published, so the loop
- * resumes where it was.
+ * resumes where it was. A decentralized experiment needs only its topics.
  */
 public final class ModelBootstrap {
 
@@ -44,8 +44,8 @@ public final class ModelBootstrap {
         try (TopicAdmin admin = TopicAdmin.connect(kafka.properties())) {
             admin.createTopics(topics.specs(config.get(ExperimentOptions.KAFKA_PARTITIONS)));
         }
-        if (!isEmpty(kafka, topics.model())) {
-            return false;
+        if (config.decentralized() || !isEmpty(kafka, topics.model())) {
+            return false; // decentralized nodes derive the same seeded model themselves
         }
         DjlRuntime.ensureConfigured();
         float[][] initial;

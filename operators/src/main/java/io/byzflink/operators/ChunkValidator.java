@@ -6,7 +6,6 @@ import io.byzflink.serde.avro.RejectReason;
 import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.serde.avro.TensorKind;
 
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -16,12 +15,9 @@ import java.nio.FloatBuffer;
  * round window handles duplicates and lateness): checks experiment, kind, sender, round range,
  * fit to the model layout and that every value and the weight are finite.
  */
-public final class ChunkValidator implements Serializable {
+public final class ChunkValidator implements UpdateCheck {
 
     private static final long serialVersionUID = 1L;
-
-    /** Why a chunk was refused. */
-    public record Verdict(RejectReason reason, String detail) {}
 
     private final String experiment;
     private final int senders;
@@ -37,7 +33,7 @@ public final class ChunkValidator implements Serializable {
         this.chunkSize = chunkSize;
     }
 
-    /** Null when the chunk is acceptable, else the reason. */
+    @Override
     public Verdict check(TensorChunk c) {
         if (!experiment.equals(c.getExperiment())) {
             return new Verdict(RejectReason.WRONG_SCHEMA, "experiment '" + c.getExperiment() + "' is not '" + experiment + "'");
@@ -65,7 +61,7 @@ public final class ChunkValidator implements Serializable {
         return null;
     }
 
-    /** True when the chunk passes every check but the finiteness of its values and weight. */
+    @Override
     public boolean isWellFormed(TensorChunk c) {
         return experiment.equals(c.getExperiment()) && c.getKind() != TensorKind.MODEL
                 && c.getSender() >= 0 && c.getSender() < senders && c.getRound() >= 0 && c.getRound() < rounds
@@ -74,7 +70,7 @@ public final class ChunkValidator implements Serializable {
     }
 
     /** Index of the first NaN or infinity, or -1. */
-    static int firstNonFinite(ByteBuffer bytes) {
+    public static int firstNonFinite(ByteBuffer bytes) {
         FloatBuffer floats = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         for (int i = 0, n = floats.remaining(); i < n; i++) {
             if (!Float.isFinite(floats.get(i))) {

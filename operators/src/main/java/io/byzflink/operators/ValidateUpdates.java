@@ -31,12 +31,12 @@ public class ValidateUpdates extends ProcessFunction<InboundChunk, TensorChunk> 
 
     public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected", TypeInformation.of(Rejected.class));
 
-    private final ChunkValidator validator;
+    private final UpdateCheck validator;
     private transient Counter rejectedTotal;
     private transient Map<RejectReason, Counter> byReason;
     private transient AvroEventSchema<TensorChunk> encoder;
 
-    public ValidateUpdates(ChunkValidator validator) {
+    public ValidateUpdates(UpdateCheck validator) {
         this.validator = validator;
     }
 
@@ -58,7 +58,7 @@ public class ValidateUpdates extends ProcessFunction<InboundChunk, TensorChunk> 
             reject(in.rejected, ctx);
             return;
         }
-        ChunkValidator.Verdict verdict = validator.check(in.chunk);
+        UpdateCheck.Verdict verdict = validator.check(in.chunk);
         if (verdict == null) {
             out.collect(in.chunk);
             return;

@@ -7,14 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -145,7 +139,7 @@ public final class LocalModel implements AutoCloseable {
         this.hostMemory = !this.device.isGpu();
         Model m = Model.newInstance("byzflink-" + spec.kind().id(), this.device, ENGINE);
         try {
-            this.block = buildBlock(spec);
+            this.block = ModelBlocks.build(spec);
             // Every train/evaluate call overwrites the values, so the engine-side initializer only
             // needs to allocate; zeros avoid drawing from PyTorch's shared global generator.
             block.setInitializer(new ConstantInitializer(0f), p -> true);
@@ -485,9 +479,7 @@ public final class LocalModel implements AutoCloseable {
     }
 
     private Shape inputShape(int b) {
-        return spec.kind() == ModelKind.CNN
-                ? new Shape(b, 1, spec.rows(), spec.cols())
-                : new Shape(b, spec.featureSize());
+        return ModelBlocks.inputShape(spec, b);
     }
 
     private int[] identity(int n) {
@@ -549,37 +541,5 @@ public final class LocalModel implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("LocalModel closed");
         }
-    }
-
-    // ---------------------------------------------------------------- architecture
-
-    private static Block buildBlock(ModelSpec s) {
-        SequentialBlock b = new SequentialBlock();
-        switch (s.kind()) {
-            case LOGREG -> b.add(linear(s.numClasses()));
-            case MLP -> b.add(linear(s.hidden())).add(Activation.reluBlock())
-                    .add(linear(s.numClasses()));
-            case CNN -> b.add(conv(ModelSpec.CNN_FILTERS1)).add(Activation.reluBlock()).add(pool())
-                    .add(conv(ModelSpec.CNN_FILTERS2)).add(Activation.reluBlock()).add(pool())
-                    .add(Blocks.batchFlattenBlock())
-                    .add(linear(ModelSpec.CNN_FC)).add(Activation.reluBlock())
-                    .add(linear(s.numClasses()));
-            default -> throw new AssertionError(s.kind());
-        }
-        return b;
-    }
-
-    private static Block linear(int units) {
-        return Linear.builder().setUnits(units).build();
-    }
-
-    private static Block conv(int filters) {
-        int k = ModelSpec.CNN_KERNEL;
-        return Conv2d.builder().setKernelShape(new Shape(k, k)).setFilters(filters).build();
-    }
-
-    private static Block pool() {
-        int p = ModelSpec.CNN_POOL;
-        return Pool.maxPool2dBlock(new Shape(p, p), new Shape(p, p));
     }
 }

@@ -5,6 +5,11 @@ import static io.byzflink.jobs.config.ExperimentOptions.*;
 import io.byzflink.attacks.Attack;
 import io.byzflink.attacks.AttackRegistry;
 import io.byzflink.operators.JobSettings;
+import io.byzflink.p2p.PeerSettings;
+import io.byzflink.p2p.Protocol;
+import io.byzflink.decentralized.Topologies;
+import io.byzflink.decentralized.Topology;
+import io.byzflink.robust.RuleSpec;
 import io.byzflink.robust.AggregationPlan;
 import io.byzflink.robust.PreAggregatorSpec;
 import io.byzflink.robust.RuleRegistry;
@@ -89,6 +94,9 @@ public final class ExperimentConfig implements Serializable {
         if (config.get(LOCAL_EPOCHS) == 0 && config.get(LOCAL_STEPS) == 0) {
             throw new ConfigException("train.local-epochs and train.local-steps are both 0: set one of them > 0");
         }
+        if (config.decentralized()) {
+            config.peerSettings();
+        }
         return config;
     }
 
@@ -151,7 +159,7 @@ public final class ExperimentConfig implements Serializable {
         }
         try {
             AggregationPlan plan = AggregationPlan.of(pre, RuleRegistry.rule(get(RULE), ruleParams()), aggregationF());
-            plan.checkInputs(get(HONEST) + get(BYZANTINE));
+            plan.checkInputs(decentralized() ? minHonestDegree() + 1 : get(HONEST) + get(BYZANTINE));
             return plan;
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key '" + RULE.key() + "': " + e.getMessage());
@@ -188,6 +196,72 @@ public final class ExperimentConfig implements Serializable {
             return AttackRegistry.create(get(ATTACK), attackParams(), plan);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key '" + ATTACK.key() + "': " + e.getMessage());
+        }
+    }
+
+    /** True when {@code mode} is decentralized (nodes and a topology, no server). */
+    public boolean decentralized() {
+        return "decentralized".equals(get(MODE));
+    }
+
+    /** The fewest neighbours an honest node has: its aggregation sees that many inputs plus its own. */
+    private int minHonestDegree() {
+        Topology t = topology();
+        int min = Integer.MAX_VALUE;
+        for (int node = 0; node < get(HONEST); node++) {
+            min = Math.min(min, t.degree(node));
+        }
+        return min;
+    }
+
+    /** The decentralized graph over all nodes (honest and Byzantine). */
+    public Topology topology() {
+        try {
+            return Topologies.parse(get(P2P_TOPOLOGY), get(HONEST) + get(BYZANTINE), get(SEED));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key '" + P2P_TOPOLOGY.key() + "': " + e.getMessage());
+        }
+    }
+
+    /** The decentralized job's settings, checked: the graph, the protocol and the node's aggregation. */
+    public PeerSettings peerSettings() {
+        Protocol protocol = Protocol.parse(get(P2P_PROTOCOL));
+        if (protocol.pulls() && get(BYZANTINE) > 0) {
+            throw new ConfigException("config key '" + P2P_PROTOCOL.key() + "': Byzantine nodes are simulated with the gossip "
+                    + "protocol only; set p2p.protocol: gossip or nodes.byzantine: 0");
+        }
+        if (get(MPLS_TAU1) + get(MPLS_TAU2) <= 0) {
+            throw new ConfigException("config keys 'p2p.mpls.tau1' and 'p2p.mpls.tau2' are both 0: give one a positive weight");
+        }
+        double[] speeds = linkSpeeds();
+        JobSettings job = jobSettings();
+        AggregationPlan plan = job.aggregation();
+        if ("monna".equals(plan.rule().name())) { // MoNNA pivots on the node itself, input 0
+            Map<String, String> params = new TreeMap<>(plan.rule().params());
+            params.put("pivot", "0");
+            plan = AggregationPlan.of(plan.preAggregators(), RuleSpec.of("monna", params), plan.f());
+        }
+        return new PeerSettings(job, topology(), protocol, plan, "shared".equals(get(P2P_INIT)), get(P2P_TIMEOUT), get(MPLS_TAU1), get(MPLS_TAU2),
+                get(P2P_DISSENSUS), get(P2P_DISSENSUS_SCALE), speeds[0], speeds[1]);
+    }
+
+    /** p2p.link-speed as [low, high] MB/s, NaNs when empty. */
+    private double[] linkSpeeds() {
+        String spec = get(P2P_LINK_SPEED).trim();
+        if (spec.isEmpty()) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        String[] parts = spec.split("\\.\\.");
+        try {
+            double low = Double.parseDouble(parts[0].trim());
+            double high = Double.parseDouble(parts[parts.length - 1].trim());
+            if (parts.length > 2 || !(low > 0) || high < low || Double.isInfinite(high)) {
+                throw new NumberFormatException();
+            }
+            return new double[] {low, high};
+        } catch (NumberFormatException e) {
+            throw new ConfigException("config key '" + P2P_LINK_SPEED.key() + "': '" + spec + "' is not allowed; use LOW..HIGH in "
+                    + "MB/s with 0 < LOW <= HIGH (e.g. 10..100), one number for equal links, or leave it empty");
         }
     }
 

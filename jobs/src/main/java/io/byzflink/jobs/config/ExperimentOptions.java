@@ -4,6 +4,8 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.byzflink.attacks.AttackRegistry;
 import io.byzflink.data.Partitioners;
+import io.byzflink.decentralized.Topologies;
+import io.byzflink.p2p.Protocol;
 import io.byzflink.robust.RuleRegistry;
 import io.byzflink.server.LearningRateSchedule;
 import io.byzflink.training.ModelKind;
@@ -93,6 +95,35 @@ public final class ExperimentOptions {
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL = key("checkpoint.interval-ms").longType().defaultValue(30_000L)
             .withDescription("Checkpoint interval in ms (0 = no checkpoints).");
 
+    public static final ConfigOption<String> MODE = key("mode").stringType().defaultValue("parameter-server")
+            .withDescription("parameter-server (workers send updates to a robust server) or decentralized "
+                    + "(nodes exchange models with their neighbours in p2p.topology; no server).");
+    public static final ConfigOption<String> P2P_TOPOLOGY = key("p2p.topology").stringType().defaultValue("ring(2)")
+            .withDescription("Decentralized graph over the nodes.honest + nodes.byzantine nodes: " + Topologies.ALLOWED
+                    + ". Seeded by seed; must be connected.");
+    public static final ConfigOption<String> P2P_PROTOCOL = key("p2p.protocol").stringType().defaultValue("gossip")
+            .withDescription("How nodes exchange: gossip (push the model to every neighbour, aggregate with aggregation.rule), "
+                    + "appg (pull all layers of all neighbours, average), netmax (pull one neighbour chosen by link speed, "
+                    + "pair-average), mpls (pull the layers MPLS's scores and list scheduling pick).");
+    public static final ConfigOption<String> P2P_INIT = key("p2p.init").stringType().defaultValue("independent")
+            .withDescription("independent: each node initialises its own model from (seed, node), as peers do when nobody "
+                    + "hands out a model, so the consensus distance starts large; shared: every node starts from the same seeded model.");
+    public static final ConfigOption<Long> P2P_TIMEOUT = key("p2p.timeout-ms").longType().defaultValue(60_000L)
+            .withDescription("How long a node waits for its neighbours in one phase of a round before going on without "
+                    + "the missing ones (counted as missing).");
+    public static final ConfigOption<Boolean> P2P_DISSENSUS = key("p2p.dissensus").booleanType().defaultValue(false)
+            .withDescription("Byzantine nodes send each neighbour j its own lie x_j + eps (x_j - mean of what they saw) "
+                    + "instead of attack.name's single forged model.");
+    public static final ConfigOption<Double> P2P_DISSENSUS_SCALE = key("p2p.dissensus-scale").doubleType().defaultValue(1.0)
+            .withDescription("eps of the dissensus lie.");
+    public static final ConfigOption<Double> MPLS_TAU1 = key("p2p.mpls.tau1").doubleType().defaultValue(0.5)
+            .withDescription("MPLS weight of link bandwidth in the peer probability p_s = tau1 B_s/sum B + tau2 DD_s/sum DD.");
+    public static final ConfigOption<Double> MPLS_TAU2 = key("p2p.mpls.tau2").doubleType().defaultValue(0.5)
+            .withDescription("MPLS weight of label-distribution divergence in the peer probability.");
+    public static final ConfigOption<String> P2P_LINK_SPEED = key("p2p.link-speed").stringType().defaultValue("")
+            .withDescription("Simulated link speeds in MB/s, LOW..HIGH drawn once per link (seeded), added to the measured "
+                    + "transfer times of pulls; empty = measured times only.");
+
     /** Prefix of Kafka client properties passed through unchanged (e.g. kafka.properties.security.protocol: SSL). */
     public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 
@@ -140,5 +171,15 @@ public final class ExperimentOptions {
             Checked.atLeast(EVAL_EVERY, 0),
             Checked.any(KAFKA_BOOTSTRAP),
             Checked.atLeast(KAFKA_PARTITIONS, 1),
-            Checked.atLeast(CHECKPOINT_INTERVAL, 0L));
+            Checked.atLeast(CHECKPOINT_INTERVAL, 0L),
+            Checked.oneOf(MODE, List.of("parameter-server", "decentralized")),
+            Checked.any(P2P_TOPOLOGY),
+            Checked.oneOf(P2P_PROTOCOL, Protocol.NAMES),
+            Checked.oneOf(P2P_INIT, List.of("independent", "shared")),
+            Checked.atLeast(P2P_TIMEOUT, 1L),
+            Checked.any(P2P_DISSENSUS),
+            Checked.atLeast(P2P_DISSENSUS_SCALE, 0.0),
+            Checked.atLeast(MPLS_TAU1, 0.0),
+            Checked.atLeast(MPLS_TAU2, 0.0),
+            Checked.any(P2P_LINK_SPEED));
 }

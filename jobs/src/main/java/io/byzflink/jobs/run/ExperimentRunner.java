@@ -5,7 +5,7 @@ import io.byzflink.data.FashionMnist;
 import io.byzflink.connectors.kafka.ExperimentTopics;
 import io.byzflink.connectors.kafka.KafkaEndpoints;
 import io.byzflink.connectors.kafka.KafkaProperties;
-import io.byzflink.jobs.FederatedJob;
+import io.byzflink.jobs.ExperimentJob;
 import io.byzflink.jobs.ModelBootstrap;
 import io.byzflink.jobs.config.ExperimentConfig;
 import io.byzflink.jobs.config.ExperimentOptions;
@@ -107,8 +107,7 @@ public final class ExperimentRunner {
             KafkaEndpoints kafka = new KafkaEndpoints(new KafkaProperties(bootstrap, config.kafkaProperties()));
             ModelBootstrap.prepare(config, kafka);
             StreamExecutionEnvironment env = envFactory.get();
-            FederatedJob.build(env, config, kafka);
-            JobClient job = env.executeAsync("ByzFlink parameter server: " + experiment);
+            JobClient job = env.executeAsync(ExperimentJob.build(env, config, kafka));
             out.printf("Flink job %s running; dashboard: http://127.0.0.1:%d/#/job/running/%s/overview%n",
                     job.getJobID(), options.dashboardPort(), job.getJobID());
             try {

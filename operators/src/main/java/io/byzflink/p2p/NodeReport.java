@@ -1,0 +1,35 @@
+package io.byzflink.p2p;
+
+/**
+ * What one honest node reports after a round (a Flink POJO): its test figures when evaluated,
+ * its traffic and its model after the round, from which the tracker computes the consensus
+ * distance of the honest nodes.
+ */
+public class NodeReport {
+    public long round;
+    public int node;
+    /** Test accuracy of the node's model after the round, NaN when not evaluated. */
+    public double accuracy = Double.NaN;
+    public double loss = Double.NaN;
+    public double trainLoss = Double.NaN;
+    public long trainMs;
+    public long evalMs;
+    public long aggregateMs;
+    /** Start of the node's local training to the end of its round. */
+    public long roundMs;
+    public long startedAtMs;
+    /** Payload bytes (tensor values, scores, pull lists) the node sent this round. */
+    public long bytesSent;
+    /** Neighbours whose message did not arrive before the timeout. */
+    public int missing;
+    /** Messages of rounds the node had already closed, dropped. */
+    public int late;
+    /** Inputs the node aggregated or merged besides its own model. */
+    public int received;
+    /** Layer pulls the node planned this round (pull protocols). */
+    public int pulls;
+    /** The model after the round, flattened. */
+    public float[] model;
+
+    public NodeReport() {}
+}

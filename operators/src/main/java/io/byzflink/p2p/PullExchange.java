@@ -1,0 +1,204 @@
+package io.byzflink.p2p;
+
+import io.byzflink.decentralized.BandwidthEstimator;
+import io.byzflink.decentralized.LabelDivergence;
+import io.byzflink.decentralized.LayerMerge;
+import io.byzflink.p2p.NodeState.Phase;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pull protocols (APPG, NetMax, MPLS). A round at node i: train; keep a snapshot of the
+ * trained model; send each neighbour s a SCORES message (MPLS: the squared change of each layer
+ * since s last pulled it from i); once every neighbour's scores are in, plan which layers to pull
+ * from whom ({@link PullPlanner}) and send each neighbour its PULL list (maybe empty); serve the
+ * neighbours' pulls from the snapshot; once the asked layers are in, merge layer by layer,
+ * w_i(l) = (sum_s y_s(l) w_s(l) + w_i(l)) / (sum_s y_s(l) + 1). Link speeds are measured per
+ * peer from the time between a PULL and the last asked layer's arrival.
+ */
+final class PullExchange {
+
+    private PullExchange() {}
+
+    static void init(PeerNodeLogic n, float[][] initial) {
+        n.st.bandwidth = new BandwidthEstimator();
+        for (int j : n.s.neighbours(n.node)) {
+            n.st.lastServed.put(j, Flat.copy(initial)); // MPLS layer changes count from the node's start
+        }
+    }
+
+    static void afterTraining(PeerNodeLogic n) {
+        NodeState st = n.st;
+        st.snapshots.put(st.round, Flat.copy(st.trained));
+        Map<Integer, int[]> waiting = st.pendingPulls.remove(st.round);
+        if (waiting != null) {
+            waiting.forEach((requester, layers) -> serve(n, requester, st.round, layers));
+        }
+        for (int j : n.s.neighbours(n.node)) {
+            float[] scores = n.s.protocol() == Protocol.MPLS ? changes(st.trained, st.lastServed.get(j)) : new float[0];
+            n.send(Messages.scores(n.s, n.layout, st.round, n.node, j, scores));
+        }
+        n.waitFor(Phase.WAIT_SCORES);
+    }
+
+    /** g(l) = ||w(l) - w_last(l)||^2 for every layer. */
+    static float[] changes(float[][] now, float[][] last) {
+        float[] g = new float[now.length];
+        for (int l = 0; l < now.length; l++) {
+            double sum = 0;
+            for (int i = 0; i < now[l].length; i++) {
+                double d = now[l][i] - last[l][i];
+                sum += d * d;
+            }
+            g[l] = (float) sum;
+        }
+        return g;
+    }
+
+    static void tryPlan(PeerNodeLogic n, boolean timedOut) {
+        NodeState st = n.st;
+        int[] neighbours = n.s.neighbours(n.node);
+        Map<Integer, float[]> scores = st.scores.getOrDefault(st.round, Map.of());
+        if (scores.size() < neighbours.length && !timedOut) {
+            return;
+        }
+        st.plan = PullPlanner.plan(n, neighbours, scores);
+        st.pullSentAt = n.host.now();
+        st.measured.clear();
+        for (int pos = 0; pos < neighbours.length; pos++) {
+            n.send(Messages.pull(n.s, n.layout, st.round, n.node, neighbours[pos], st.plan[pos]));
+        }
+        n.waitFor(Phase.WAIT_LAYERS);
+    }
+
+    /** A layer from {@code sender} completed: when all it was asked for are in, record the link's speed. */
+    static void onLayer(PeerNodeLogic n, int sender) {
+        NodeState st = n.st;
+        int pos = position(n.s.neighbours(n.node), sender);
+        if (st.plan == null || pos < 0 || st.plan[pos].length == 0 || st.measured.contains(pos)) {
+            return;
+        }
+        PeerTensors t = n.inbox(st.round).get(sender);
+        for (int l : st.plan[pos]) {
+            if (!t.hasLayer(l)) {
+                return;
+            }
+        }
+        st.measured.add(pos);
+        long bytes = t.bytes();
+        double ms = (n.host.now() - st.pullSentAt) + n.s.simulatedMs(n.node, sender, bytes);
+        st.bandwidth.record(sender, bytes, ms);
+    }
+
+    static void tryMerge(PeerNodeLogic n, boolean timedOut) {
+        NodeState st = n.st;
+        int[] neighbours = n.s.neighbours(n.node);
+        Map<Integer, PeerTensors> in = n.inbox(st.round);
+        List<List<float[]>> pulled = new ArrayList<>();
+        for (int l = 0; l < n.layout.layerCount(); l++) {
+            pulled.add(new ArrayList<>());
+        }
+        int asked = 0;
+        int arrived = 0;
+        HashSet<Integer> delivering = new HashSet<>();
+        for (int pos = 0; pos < neighbours.length; pos++) {
+            PeerTensors t = in.get(neighbours[pos]);
+            for (int l : st.plan[pos]) {
+                asked++;
+                if (t != null && t.hasLayer(l) && finite(t.layer(l))) {
+                    arrived++;
+                    pulled.get(l).add(t.layer(l));
+                    delivering.add(pos);
+                }
+            }
+        }
+        if (arrived < asked && !timedOut) {
+            return;
+        }
+        float[][] next = Flat.copy(st.trained);
+        long t0 = System.nanoTime();
+        for (int l = 0; l < next.length; l++) {
+            LayerMerge.mergeLayer(next[l], pulled.get(l));
+        }
+        NodeReport report = new NodeReport();
+        report.aggregateMs = (System.nanoTime() - t0) / 1_000_000;
+        report.pulls = asked;
+        report.received = delivering.size();
+        report.missing = asked - arrived;
+        n.finishRound(next, report);
+    }
+
+    /** A neighbour asks for layers of its round {@code c.getRound()}. */
+    static void onPull(PeerNodeLogic n, io.byzflink.serde.avro.TensorChunk c) {
+        NodeState st = n.st;
+        long round = c.getRound();
+        int requester = c.getSender();
+        int[] layers = Messages.pulledLayers(c);
+        if (round > st.round || (round == st.round && !st.snapshots.containsKey(round))) {
+            st.pendingPulls.computeIfAbsent(round, r -> new HashMap<>()).put(requester, layers);
+            return; // served once this node has trained that round
+        }
+        serve(n, requester, round, layers);
+    }
+
+    private static void serve(PeerNodeLogic n, int requester, long round, int[] layers) {
+        NodeState st = n.st;
+        // A requester further behind than the kept snapshots gets the oldest one kept.
+        Map.Entry<Long, float[][]> snap = st.snapshots.floorEntry(round);
+        float[][] model = snap != null ? snap.getValue()
+                : !st.snapshots.isEmpty() ? st.snapshots.firstEntry().getValue() : st.model;
+        if (layers.length > 0) {
+            Messages.model(n.s, n.layout, round, n.node, requester, model, layers).forEach(n::send);
+            float[][] last = st.lastServed.get(requester);
+            for (int l : layers) {
+                last[l] = model[l].clone();
+            }
+        }
+        var asked = st.askedBy.computeIfAbsent(round, r -> new HashSet<>());
+        asked.add(requester);
+        if (asked.size() == n.s.neighbours(n.node).length && round < st.round) {
+            st.snapshots.remove(round);
+            st.askedBy.remove(round);
+        }
+    }
+
+    /** Keeps the snapshots of this round and the previous one (a slow neighbour may still ask for it). */
+    static void prune(PeerNodeLogic n) {
+        NodeState st = n.st;
+        long keepFrom = st.round - 1;
+        st.snapshots.headMap(keepFrom, false).clear();
+        st.askedBy.keySet().removeIf(r -> r < keepFrom);
+    }
+
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int position(int[] neighbours, int node) {
+        for (int i = 0; i < neighbours.length; i++) {
+            if (neighbours[i] == node) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** MPLS's label-distribution divergence of this node to each neighbour. */
+    static double[] divergences(PeerNodeLogic n, int[] peers) {
+        long[] mine = n.host.labelCounts(n.node);
+        double[] dd = new double[peers.length];
+        for (int k = 0; k < peers.length; k++) {
+            dd[k] = LabelDivergence.between(mine, n.host.labelCounts(peers[k]));
+        }
+        return dd;
+    }
+}
