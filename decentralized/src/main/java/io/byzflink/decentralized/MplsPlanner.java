@@ -39,6 +39,8 @@ import java.util.Arrays;
  *       unassigned candidate layer of highest E (ties: larger mu2, then lower layer index). A peer
  *       whose best remaining candidate has {@code E <= 1/sqrt(S)}, or that has none, drops out.
  *       The phase ends when every layer is assigned (each has a candidate) or no peer is active.
+ *   <li>Coverage: a layer still unassigned (all its candidates dropped out) is pulled from its
+ *       candidate with the smallest transfer time, so every layer is refreshed every round.
  *   <li>Fill phase: with {@code Lmax} the largest load after the main phase, every candidate pair
  *       not yet in the plan is visited in order of decreasing mu2 (ties: smaller mu1, then lower
  *       peer index, then lower layer index) and added when {@code load(s) + mu1(s,l) <= Lmax}
@@ -51,10 +53,12 @@ import java.util.Arrays;
  * (1) Because {@code mu1(s,l) = M_l / B_s}, {@code E(s,l) = B_s / max_s' B_s'} for every layer with
  * {@code M_l > 0}: efficiency is a property of the link, so which layer a peer takes next is
  * decided by the mu2 tie-break, and layers whose candidates are all slow peers are left to the
- * fill phase. (2) For {@code M_l = 0}, E is 1 (a free transfer is equally efficient from anyone).
+ * coverage step. (2) For {@code M_l = 0}, E is 1 (a free transfer is equally efficient from anyone).
  * (3) With S = 1 the cut {@code 1/sqrt(S)} equals 1 and would stop the only peer; pairs with
  * {@code E = 1} are therefore never cut (this changes nothing for S >= 2). (4) All candidates,
- * including those of dropped-out peers, enter the fill phase.
+ * including those of dropped-out peers, enter the fill phase. (5) The coverage step is ours: the
+ * stated phases can leave a layer unpulled round after round, which stacking layers into one
+ * model cannot mean.
  */
 public final class MplsPlanner implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -184,6 +188,29 @@ public final class MplsPlanner implements Serializable {
       assigned[best] = true;
       load[s] += mu1[s][best];
       unassigned--;
+    }
+
+    // Coverage: a layer whose candidates all dropped out still comes from its fastest candidate.
+    // Otherwise a layer whose best-scored peers sit behind slow links is never refreshed, the
+    // main phase's loads stay small, and the fill phase can never afford it: the stacked model
+    // would freeze that layer (observed on a mesh with 1..20 MB/s links: the 401 KB first layer of
+    // the MLP was not pulled for rounds while its peers' copies drifted apart).
+    for (int l = 0; l < layers && unassigned > 0; l++) {
+      if (assigned[l]) {
+        continue;
+      }
+      int fastest = -1;
+      for (int s = 0; s < peers; s++) {
+        if (candidate[s][l] && (fastest < 0 || mu1[s][l] < mu1[fastest][l])) {
+          fastest = s;
+        }
+      }
+      if (fastest >= 0) {
+        pulls[fastest][l] = true;
+        assigned[l] = true;
+        load[fastest] += mu1[fastest][l];
+        unassigned--;
+      }
     }
 
     // Fill phase.

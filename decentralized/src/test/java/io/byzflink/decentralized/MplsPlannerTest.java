@@ -38,11 +38,13 @@ class MplsPlannerTest {
    *   candidates 1, 2, 3; all E = 1), load 200. Peer 1 (load 0) best candidate l3 has E 0.5 <=
    *   0.577 -> drops out. Peer 2 likewise (l0, l1) -> drops out. Peer 0 takes l1 (0.1167 >
    *   0.0875), load 250, then l3, load 350; it has no candidate left -> drops out; no peer active.
-   *   Layer 0 (only candidate: slow peer 2) stays unassigned.
+   *   Layer 0 (only candidate: slow peer 2) is unassigned.
    *
-   *   Fill phase, Lmax = 350, pairs by decreasing mu2: (2,l0) 0.2125 needs 0 + 400 > 350 ->
-   *   skipped; (1,l3) 0.16875 -> 0 + 200 <= 350, added; (2,l1) 0.1417 -> 0 + 100, added.
-   *   Plan: peer 0 {1, 2, 3}, peer 1 {3}, peer 2 {1}; loads [350, 200, 100]; 5 pulls, 2 filled.
+   *   Coverage: layer 0 comes from its fastest candidate, peer 2 (mu1 400): load 400.
+   *
+   *   Fill phase, Lmax = 400, pairs by decreasing mu2: (1,l3) 0.16875 -> 0 + 200 <= 400, added;
+   *   (2,l1) 0.1417 -> 400 + 100 > 400, skipped.
+   *   Plan: peer 0 {1, 2, 3}, peer 1 {3}, peer 2 {0}; loads [350, 200, 400]; 5 pulls, 1 filled.
    */
   private static final double[] B_A = {4, 2, 2};
   private static final double[] DD_A = {0.2, 0.2, 0.6};
@@ -89,35 +91,37 @@ class MplsPlannerTest {
     assertThat(plan.layerCount()).isEqualTo(4);
     assertThat(plan.layersFrom(0)).containsExactly(1, 2, 3);
     assertThat(plan.layersFrom(1)).containsExactly(3);
-    assertThat(plan.layersFrom(2)).containsExactly(1);
+    assertThat(plan.layersFrom(2)).containsExactly(0);
     assertThat(plan.pullCount()).isEqualTo(5);
-    assertThat(plan.fillPullCount()).isEqualTo(2);
+    assertThat(plan.fillPullCount()).isEqualTo(1);
     assertThat(plan.load(0)).isEqualTo(350);
     assertThat(plan.load(1)).isEqualTo(200);
-    assertThat(plan.load(2)).isEqualTo(100);
-    assertThat(plan.maxLoad()).isEqualTo(350);
-    assertThat(plan.peersFor(0)).isEmpty();
-    assertThat(plan.peersFor(1)).containsExactly(0, 2);
+    assertThat(plan.load(2)).isEqualTo(400);
+    assertThat(plan.maxLoad()).isEqualTo(400);
+    assertThat(plan.peersFor(0)).containsExactly(2);
+    assertThat(plan.peersFor(1)).containsExactly(0);
     assertThat(plan.peersFor(3)).containsExactly(0, 1);
-    assertThat(plan.pulls(2, 0)).isFalse();
+    assertThat(plan.pulls(2, 0)).isTrue();
+    assertThat(plan.pulls(2, 1)).isFalse();
     assertThat(plan.pulls(1, 3)).isTrue();
     assertThat(plan.peerProbability(2)).isCloseTo(0.425, within(EPS));
     assertThat(plan.layerScore(1, 3)).isCloseTo(0.75, within(EPS));
     assertThat(plan.toString()).isEqualTo(
-        "PullPlan{0:[1, 2, 3], 1:[3], 2:[1], pulls 5 (fill 2), max load 350.0}");
+        "PullPlan{0:[1, 2, 3], 1:[3], 2:[0], pulls 5 (fill 1), max load 400.0}");
   }
 
   @Test
-  void fillPhaseTakesTheSlowPeersLayerWhenItFits() {
+  void fillPhaseStopsAtTheLargestLoad() {
     // Case A with layer 0 at 600 bytes: the main phase is unchanged (peer 0 is no candidate for
-    // l0), Lmax = 350, and (2, l0) now costs 300, so the fill phase adds it first (load 300);
-    // (1, l3) follows (200); (2, l1) would bring peer 2 to 400 > 350 and is skipped.
+    // l0), coverage gives (2, l0) at 300, so Lmax = 350 (peer 0). The fill phase adds (1, l3)
+    // (200 <= 350); (2, l1) would bring peer 2 to 400 > 350 and is skipped.
     long[] m = {600, 200, 800, 400};
     PullPlan plan = new MplsPlanner().plan(B_A, DD_A, G_A, m);
     assertThat(plan.layersFrom(0)).containsExactly(1, 2, 3);
     assertThat(plan.layersFrom(1)).containsExactly(3);
     assertThat(plan.layersFrom(2)).containsExactly(0);
-    assertThat(plan.fillPullCount()).isEqualTo(2);
+    assertThat(plan.fillPullCount()).isEqualTo(1);
+    assertThat(plan.maxLoad()).isEqualTo(350);
     assertThat(plan.load(2)).isEqualTo(300);
   }
 
@@ -164,11 +168,11 @@ class MplsPlannerTest {
   }
 
   @Test
-  void peerBelowTheEfficiencyCutGetsNothingInTheMainPhase() {
-    // S = 4, cut 1/sqrt(4) = 0.5. Peer 3 has B = 2 against 4 -> E = 0.5 <= 0.5: cut, even though it
-    // is the only candidate of layer 1 (its change is the only nonzero one there). Layer sizes are
-    // 40 for l0 and 100 for l1, so peer 3's l1 costs 50 > Lmax = 10 in the fill phase and layer 1
-    // is not pulled at all.
+  void peerBelowTheEfficiencyCutGetsOnlyWhatCoverageGivesIt() {
+    // S = 4, cut 1/sqrt(4) = 0.5. Peer 3 has B = 2 against 4 -> E = 0.5 <= 0.5: cut in the main
+    // phase, even though it is the only candidate of layer 1 (its change is the only nonzero one
+    // there). Layer sizes are 40 for l0 and 100 for l1. Coverage still pulls l1 from peer 3 (cost
+    // 50, the largest load): without it layer 1 would not be refreshed at all.
     double[] b = {4, 4, 4, 2};
     double[] dd = {1, 1, 1, 1};
     double[][] g = {{1, 0}, {1, 0}, {1, 0}, {0, 5}};
@@ -178,12 +182,13 @@ class MplsPlannerTest {
     double[] p = new MplsPlanner().peerProbabilities(b, dd);
     assertThat(MplsPlanner.candidates(p, MplsPlanner.layerScores(g))[3])
         .containsExactly(false, true);
-    assertThat(plan.layersFrom(3)).isEmpty();
-    assertThat(plan.peersFor(1)).isEmpty();
-    // l0: peers 0-2 tie (p 0.267857, q 1/3); peer 0 takes it (load 10 = Lmax), peers 1 and 2 have
-    // nothing left and drop out, and the fill phase adds their copies of l0 (cost 10 <= Lmax).
+    assertThat(plan.layersFrom(3)).containsExactly(1);
+    assertThat(plan.peersFor(1)).containsExactly(3);
+    assertThat(plan.load(3)).isEqualTo(50);
+    // l0: peers 0-2 tie (p 0.267857, q 1/3); peer 0 takes it (load 10), peers 1 and 2 have
+    // nothing left and drop out, and with Lmax = 50 the fill phase adds their copies of l0 (10).
     assertThat(plan.peersFor(0)).containsExactly(0, 1, 2);
-    assertThat(plan.pullCount()).isEqualTo(3);
+    assertThat(plan.pullCount()).isEqualTo(4);
     assertThat(plan.fillPullCount()).isEqualTo(2);
 
     // With B = 2.1 peer 3's E = 0.525 > 0.5 survives and takes layer 1 in the main phase.

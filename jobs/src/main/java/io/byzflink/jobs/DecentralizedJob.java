@@ -15,7 +15,6 @@ import io.byzflink.serde.avro.TensorChunk;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,10 +46,7 @@ public final class DecentralizedJob {
         ExperimentTopics topics = new ExperimentTopics(exp);
         env.setBufferTimeout(0); // each exchange hop would otherwise wait for a buffer to fill
         env.setParallelism(config.get(ExperimentOptions.PARALLELISM));
-        long interval = config.get(ExperimentOptions.CHECKPOINT_INTERVAL);
-        if (interval > 0) {
-            env.enableCheckpointing(interval, CheckpointingMode.EXACTLY_ONCE);
-        }
+        Checkpointing.apply(env, config);
         SingleOutputStreamOperator<TensorChunk> messages = env
                 .fromSource(kafka.chunkSource(topics.exchange(), exp + "-nodes", exp), WatermarkStrategy.noWatermarks(), "exchange topic")
                 .uid("exchange-source")

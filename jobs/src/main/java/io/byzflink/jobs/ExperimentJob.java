@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The job an experiment config describes: {@link FederatedJob} ({@code mode: parameter-server})
- * or {@link DecentralizedJob} ({@code mode: decentralized}). Its {@link #main} is the shaded
+ * The job an experiment config describes: {@link FederatedJob} ({@code mode: parameter-server}),
+ * {@link DecentralizedJob} ({@code mode: decentralized}) or {@link AggregationServiceJob}
+ * ({@code mode: service}). Its {@link #main} is the shaded
  * jar's entry point for {@code flink run}.
  */
 public final class ExperimentJob {
@@ -26,6 +27,10 @@ public final class ExperimentJob {
         if (config.decentralized()) {
             DecentralizedJob.build(env, config, kafka);
             return "ByzFlink decentralized: " + experiment;
+        }
+        if (config.service()) {
+            AggregationServiceJob.build(env, config, kafka);
+            return "ByzFlink aggregation service: " + experiment;
         }
         FederatedJob.build(env, config, kafka);
         return "ByzFlink parameter server: " + experiment;

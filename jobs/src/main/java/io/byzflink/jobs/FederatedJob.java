@@ -15,6 +15,10 @@ import io.byzflink.operators.ModelUpdater;
 import io.byzflink.operators.RoundStat;
 import io.byzflink.operators.RoundTracker;
 import io.byzflink.operators.ValidateUpdates;
+import io.byzflink.serde.avro.Rejected;
+import io.byzflink.service.RoundGate;
+import io.byzflink.service.SignedUpdateCheck;
+import io.byzflink.service.VersionSignals;
 import io.byzflink.serde.InboundChunk;
 import io.byzflink.serde.avro.RoundReport;
 import io.byzflink.serde.avro.TensorChunk;
@@ -23,7 +27,6 @@ import io.byzflink.serde.avro.TensorKind;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -56,31 +59,54 @@ public final class FederatedJob {
         JobSettings s = config.jobSettings();
         ExperimentTopics topics = new ExperimentTopics(s.experiment());
         ChunkIds ids = new ChunkIds(s.tensorLayout(), s.chunkSize());
+        DataStream<TensorChunk> fromModelTopic = modelTopic(env, config, kafka, s, topics);
+        DataStream<TensorChunk> models = modelVersions(fromModelTopic);
+        SingleOutputStreamOperator<TensorChunk> updates = addWorkers(models, s, ids, kafka, topics);
+        addServer(env, fromModelTopic, models, updates.getSideOutput(LocalTrainer.STATS), s, ids, kafka, topics, null);
+    }
+
+    /** The job-wide settings and the model topic, the loop's source of truth. */
+    static DataStream<TensorChunk> modelTopic(StreamExecutionEnvironment env, ExperimentConfig config, KafkaEndpoints kafka,
+            JobSettings s, ExperimentTopics topics) {
         // Every hop of the loop would otherwise wait for a network buffer to fill (~100 ms).
         env.setBufferTimeout(0);
         env.setParallelism(config.get(ExperimentOptions.PARALLELISM));
-        long interval = config.get(ExperimentOptions.CHECKPOINT_INTERVAL);
-        if (interval > 0) {
-            env.enableCheckpointing(interval, CheckpointingMode.EXACTLY_ONCE);
-        }
-        DataStream<TensorChunk> fromModelTopic = env
-                .fromSource(kafka.chunkSource(topics.model(), s.experiment() + "-server", s.experiment()),
+        Checkpointing.apply(env, config);
+        return env.fromSource(kafka.chunkSource(topics.model(), s.experiment() + "-server", s.experiment()),
                         WatermarkStrategy.noWatermarks(), "model topic")
                 .uid("model-source").setParallelism(1)
                 .filter(InboundChunk::isValid).name("decoded").setParallelism(1)
                 .map(in -> in.chunk, TypeInformation.of(TensorChunk.class)).name("chunks").setParallelism(1);
-        DataStream<TensorChunk> models = fromModelTopic.filter(c -> c.getKind() == TensorKind.MODEL)
-                .name("model versions").setParallelism(1);
+    }
 
-        SingleOutputStreamOperator<TensorChunk> updates = addWorkers(models, s, ids, kafka, topics);
-        AggregationGraph.Result aggregation = addAggregation(env, fromModelTopic, s, ids, kafka, topics);
-        SingleOutputStreamOperator<TensorChunk> next = models.union(aggregation.aggregated())
+    static DataStream<TensorChunk> modelVersions(DataStream<TensorChunk> fromModelTopic) {
+        return fromModelTopic.filter(c -> c.getKind() == TensorKind.MODEL).name("model versions").setParallelism(1);
+    }
+
+    /**
+     * The server: updates topic, validation, robust aggregation, server optimizer, model topic and
+     * tracker. With {@code service} (real clients) the updates are checked against the client
+     * registry and a round gate decides each round's participants.
+     */
+    static void addServer(StreamExecutionEnvironment env, DataStream<TensorChunk> fromModelTopic, DataStream<TensorChunk> models,
+            DataStream<RoundStat> workerStats, JobSettings s, ChunkIds ids, KafkaEndpoints kafka, ExperimentTopics topics,
+            ServiceSettings service) {
+        AggregationGraph.Result aggregation = addAggregation(env, fromModelTopic, models, s, ids, kafka, topics, service);
+        DataStream<TensorChunk> toUpdater = models.union(aggregation.aggregated());
+        DataStream<RoundStat> stats = aggregation.stats();
+        if (service != null) {
+            toUpdater = toUpdater.union(aggregation.failedRounds());
+        }
+        SingleOutputStreamOperator<TensorChunk> next = toUpdater
                 .keyBy(ids::id, Types.INT)
                 .process(new ModelUpdater(s.serverOptimizer())).name("ModelUpdater").uid("model-updater");
         next.sinkTo(kafka.chunkSink(topics.model(), c -> c.getLayerIndex() + "/" + c.getChunkIndex()))
                 .name("model topic").uid("model-sink");
-        addTracker(next, updates.getSideOutput(LocalTrainer.STATS)
-                .union(aggregation.stats(), next.getSideOutput(ModelUpdater.STATS)), s, kafka, topics);
+        stats = stats.union(next.getSideOutput(ModelUpdater.STATS));
+        if (workerStats != null) {
+            stats = stats.union(workerStats);
+        }
+        addTracker(next, stats, s, kafka, topics, service == null ? null : service.modelStoreDir());
     }
 
     /** The workers: honest trainers (and label flippers), plus the forged Byzantine updates of a simulation. */
@@ -99,38 +125,54 @@ public final class FederatedJob {
         return updates;
     }
 
-    /** The server side up to the aggregate: the updates topic, validation and dead letters, the robust rule. */
+    /** The server side up to the aggregate: the updates topic, validation and dead letters, the round gate, the robust rule. */
     private static AggregationGraph.Result addAggregation(StreamExecutionEnvironment env, DataStream<TensorChunk> fromModelTopic,
-            JobSettings s, ChunkIds ids, KafkaEndpoints kafka, ExperimentTopics topics) {
+            DataStream<TensorChunk> models, JobSettings s, ChunkIds ids, KafkaEndpoints kafka, ExperimentTopics topics,
+            ServiceSettings service) {
         String exp = s.experiment();
+        ChunkValidator content = new ChunkValidator(exp, s.senders(), s.rounds(), s.tensorLayout(), s.chunkSize());
         SingleOutputStreamOperator<TensorChunk> valid = env
                 .fromSource(kafka.chunkSource(topics.updates(), exp + "-aggregator", exp), WatermarkStrategy.noWatermarks(), "updates topic")
                 .uid("updates-source")
-                .process(new ValidateUpdates(new ChunkValidator(exp, s.senders(), s.rounds(), s.tensorLayout(), s.chunkSize())))
+                .process(new ValidateUpdates(service == null ? content : new SignedUpdateCheck(content, service.clients())))
                 .name("ValidateUpdates").uid("validate-updates");
-        valid.getSideOutput(ValidateUpdates.REJECTED).sinkTo(kafka.deadLetterSink(topics.deadLetter()))
-                .name("dead-letter topic").uid("dead-letter-sink");
+        DataStream<Rejected> rejected = valid.getSideOutput(ValidateUpdates.REJECTED);
+        DataStream<TensorChunk> toWindows = valid;
+        SingleOutputStreamOperator<TensorChunk> gate = null;
+        if (service != null) {
+            gate = valid.keyBy(TensorChunk::getRound, Types.LONG)
+                    .connect(models.flatMap(new VersionSignals()).name("version signals").setParallelism(1)
+                            .keyBy(v -> v.f0, Types.LONG))
+                    .process(new RoundGate(exp, topics.updates(), s.tensorLayout(), s.chunkSize(), service.policy()))
+                    .name("RoundGate").uid("round-gate");
+            rejected = rejected.union(gate.getSideOutput(RoundGate.REJECTED));
+            toWindows = gate;
+        }
+        rejected.sinkTo(kafka.deadLetterSink(topics.deadLetter())).name("dead-letter topic").uid("dead-letter-sink");
         // The previous aggregate, for rules that start from it (centered clipping), comes back
         // through the model topic: feeding the aggregate to phase A directly would be a cycle.
         DataStream<TensorChunk> previous = fromModelTopic
                 .filter(c -> c.getKind() == TensorKind.DELTA && c.getSender() < 0).name("previous aggregates").setParallelism(1);
-        AggregationGraph.Result aggregation = AggregationGraph.build(valid, previous, s.aggregation(), s.senders(), s.honest(),
-                ids, s.seed(), "");
+        AggregationGraph.Result aggregation = AggregationGraph.build(toWindows, previous, s.aggregation(), s.senders(), s.honest(),
+                ids, s.seed(), "", service != null);
         if (s.aggregation().referenceCount() > 0) {
             aggregation.aggregated()
                     .sinkTo(kafka.chunkSink(topics.model(), c -> "aggregate/" + c.getLayerIndex() + "/" + c.getChunkIndex()))
                     .name("aggregates to model topic").uid("aggregate-sink");
+        }
+        if (gate != null) {
+            aggregation = aggregation.withGate(gate.getSideOutput(RoundGate.FAILED), gate.getSideOutput(RoundGate.STATS));
         }
         return aggregation;
     }
 
     /** Beside the loop: evaluation and one report per round. */
     private static void addTracker(DataStream<TensorChunk> next, DataStream<RoundStat> stats, JobSettings s,
-            KafkaEndpoints kafka, ExperimentTopics topics) {
+            KafkaEndpoints kafka, ExperimentTopics topics, String modelStoreDir) {
         String exp = s.experiment();
         SingleOutputStreamOperator<RoundReport> reports = next.keyBy(c -> exp, Types.STRING)
                 .connect(stats.keyBy(st -> exp, Types.STRING))
-                .process(new RoundTracker(s)).name("RoundTracker").uid("round-tracker").setParallelism(1);
+                .process(new RoundTracker(s, modelStoreDir)).name("RoundTracker").uid("round-tracker").setParallelism(1);
         reports.sinkTo(kafka.reportSink(topics.reports())).name("reports topic").uid("reports-sink").setParallelism(1);
     }
 }

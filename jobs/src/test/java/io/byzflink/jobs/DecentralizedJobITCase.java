@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.byzflink.data.TestData;
 import io.byzflink.jobs.config.ExperimentConfig;
 import io.byzflink.jobs.run.ExperimentRunner;
+import io.byzflink.jobs.run.RoundLog;
 import io.byzflink.serde.avro.RoundReport;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -82,14 +83,49 @@ class DecentralizedJobITCase {
         assertThat(progress.toString()).contains("round   8/8");
     }
 
+    @Test
+    void mplsPullsFewerBytesThanAppgThroughTheExchangeTopicAndStillLearns(@InjectClusterRESTAddress URI rest,
+            @TempDir Path out) throws Exception {
+        List<RoundReport> mpls = pull("p2p-mpls", "mpls", rest, out).reports();
+        List<RoundReport> appg = pull("p2p-appg", "appg", rest, out).reports();
+
+        // APPG pulls all 4 layers of all 5 neighbours: 5 * 101,770 floats per node per round.
+        double appgModels = 6 * 5 * 101_770 * 4.0;
+        assertThat(appg).allSatisfy(r -> {
+            assertThat(metric(r, "pulls")).isEqualTo(6 * 5 * 4);
+            assertThat(metric(r, "bytes_exchanged")).isGreaterThan(appgModels).isLessThan(appgModels * 1.01);
+        });
+        double mplsBytes = mpls.stream().mapToDouble(r -> metric(r, "bytes_exchanged")).sum();
+        double appgBytes = appg.stream().mapToDouble(r -> metric(r, "bytes_exchanged")).sum();
+        assertThat(mplsBytes).as("MPLS pulls only the layers that clear their thresholds").isLessThan(appgBytes * 0.8);
+        assertThat(mpls).allSatisfy(r -> {
+            assertThat(metric(r, "pulls")).as("every layer is pulled from someone").isGreaterThanOrEqualTo(6 * 4);
+            assertThat(metric(r, "missing")).isZero();
+        });
+        assertThat(metric(mpls.get(3), "mean_accuracy")).isGreaterThan(0.6);
+        assertThat(metric(mpls.get(3), "consensus_distance")).isLessThan(metric(mpls.get(0), "consensus_distance"));
+    }
+
+    private static ExperimentRunner.Result pull(String experiment, String protocol, URI rest, Path out) throws Exception {
+        return run(experiment, List.of("nodes.honest=6", "nodes.byzantine=0", "p2p.topology=mesh", "p2p.protocol=" + protocol,
+                "rounds=4", "p2p.link-speed=1..20", "partition.kind=dirichlet", "partition.alpha=0.5"), rest, out,
+                new ByteArrayOutputStream());
+    }
+
     private static ExperimentRunner.Result run(String experiment, String rule, URI rest, Path out, ByteArrayOutputStream progress)
             throws Exception {
+        return run(experiment, List.of("p2p.topology=ring(2)", "rounds=" + ROUNDS, "nodes.honest=7", "nodes.byzantine=1",
+                "attack.name=ipm", "attack.tau=4", "aggregation.rule=" + rule), rest, out, progress);
+    }
+
+    private static ExperimentRunner.Result run(String experiment, List<String> specific, URI rest, Path out,
+            ByteArrayOutputStream progress) throws Exception {
         List<String> keys = new ArrayList<>(List.of(
-                "experiment=" + experiment, "mode=decentralized", "p2p.topology=ring(2)", "rounds=" + ROUNDS,
-                "nodes.honest=7", "nodes.byzantine=1", "attack.name=ipm", "attack.tau=4", "aggregation.rule=" + rule,
+                "experiment=" + experiment, "mode=decentralized",
                 "parallelism=2", "data.path=" + TestData.fashionMnistSubsetDir(), "model.name=mlp",
                 "train.local-epochs=2", "train.batch-size=32", "train.lr=0.05", "train.momentum=0.9",
                 "chunk-size=16384", "checkpoint.interval-ms=0"));
+        keys.addAll(specific);
         ExperimentConfig config = ExperimentConfig.load(null, keys);
         ExperimentRunner.Options options = new ExperimentRunner.Options(out, new PrintStream(progress, true), rest.getPort(),
                 Duration.ofMinutes(5));
@@ -97,11 +133,10 @@ class DecentralizedJobITCase {
     }
 
     private static double metric(RoundReport r, String name) {
-        for (var e : r.getMetrics().entrySet()) {
-            if (e.getKey().toString().equals(name)) {
-                return e.getValue();
-            }
+        Double value = RoundLog.metric(r, name);
+        if (value == null) {
+            throw new AssertionError("round " + r.getRound() + " has no metric " + name + ": " + r.getMetrics());
         }
-        throw new AssertionError("round " + r.getRound() + " has no metric " + name + ": " + r.getMetrics());
+        return value;
     }
 }

@@ -22,8 +22,22 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class AggregationGraph {
 
-    /** The aggregated chunks and the figures the round tracker sums. */
-    public record Result(SingleOutputStreamOperator<TensorChunk> aggregated, DataStream<RoundStat> stats) {}
+    /**
+     * The aggregated chunks and the figures the round tracker sums; with a round gate also the
+     * zero-weight aggregates of failed rounds (else null).
+     */
+    public record Result(SingleOutputStreamOperator<TensorChunk> aggregated, DataStream<RoundStat> stats,
+            DataStream<TensorChunk> failedRounds) {
+
+        public Result(SingleOutputStreamOperator<TensorChunk> aggregated, DataStream<RoundStat> stats) {
+            this(aggregated, stats, null);
+        }
+
+        /** This result plus a round gate's failed rounds and figures. */
+        public Result withGate(DataStream<TensorChunk> failed, DataStream<RoundStat> gateStats) {
+            return new Result(aggregated, stats.union(gateStats), failed);
+        }
+    }
 
     private AggregationGraph() {}
 
@@ -41,22 +55,31 @@ public final class AggregationGraph {
     /** As above; senders {@code >= honest} are Byzantine (simulation), and their share of each aggregate is measured. */
     public static Result build(DataStream<TensorChunk> updates, DataStream<TensorChunk> previous, AggregationPlan plan,
             int senders, int honest, ChunkIds ids, long seed, String uidPrefix) {
+        return build(updates, previous, plan, senders, honest, ids, seed, uidPrefix, false);
+    }
+
+    /**
+     * As above; with {@code gated}, {@code updates} also carries the round gate's {@link RoundClose}
+     * markers, and every window aggregates exactly the participants they name.
+     */
+    public static Result build(DataStream<TensorChunk> updates, DataStream<TensorChunk> previous, AggregationPlan plan,
+            int senders, int honest, ChunkIds ids, long seed, String uidPrefix, boolean gated) {
         if (RoundAggregator.isChunkLocal(plan)) {
             SingleOutputStreamOperator<TensorChunk> aggregated = updates
                     .keyBy(c -> ChunkIds.roundChunkKey(c.getRound(), ids.id(c)), Types.LONG)
-                    .process(new RoundAggregator(plan, senders, honest, ids, seed))
+                    .process(new RoundAggregator(plan, senders, honest, ids, seed, gated))
                     .name("RoundAggregator").uid(uidPrefix + "round-aggregator");
             return new Result(aggregated, aggregated.getSideOutput(RoundAggregator.STATS));
         }
         KeySelector<TensorChunk, Long> window = new WindowKey(ids);
         SingleOutputStreamOperator<GramPartialEvent> partials = updates.keyBy(window, Types.LONG)
                 .connect(previous.keyBy(window, Types.LONG))
-                .process(new GramPhaseA(plan, senders, ids, seed)).name("GramPhaseA").uid(uidPrefix + "gram-phase-a");
+                .process(new GramPhaseA(plan, senders, ids, seed, gated)).name("GramPhaseA").uid(uidPrefix + "gram-phase-a");
         SingleOutputStreamOperator<SolutionEvent> solutions = partials.keyBy(e -> e.round, Types.LONG)
                 .process(new GramPhaseB(plan, ids, seed)).name("GramPhaseB").uid(uidPrefix + "gram-phase-b");
         SingleOutputStreamOperator<TensorChunk> aggregated = updates.union(previous).keyBy(window, Types.LONG)
                 .connect(solutions.keyBy(e -> ChunkIds.roundChunkKey(e.round, e.chunkId), Types.LONG))
-                .process(new GramPhaseC(plan, senders, honest, ids)).name("GramPhaseC").uid(uidPrefix + "gram-phase-c");
+                .process(new GramPhaseC(plan, senders, honest, ids, gated)).name("GramPhaseC").uid(uidPrefix + "gram-phase-c");
         return new Result(aggregated,
                 aggregated.getSideOutput(RoundAggregator.STATS).union(solutions.getSideOutput(GramPhaseB.STATS)));
     }

@@ -13,12 +13,18 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The keyed state of one chunk's round window (key = {@link ChunkIds#roundChunkKey}), shared by
  * every aggregation phase that collects a chunk from all senders: the rows by sender, the
  * reference chunk (previous aggregate) when the plan needs one, duplicates counted, and a closed
  * flag so a late copy can never reopen a window that already produced its result.
+ *
+ * <p>A window is complete when every expected sender's row is in (simulation: the senders are
+ * known and all send), or, when {@code gated}, when a {@link RoundClose} marker has named the
+ * round's participants and their rows are in: the round gate decides once per round who takes
+ * part, so every chunk of the round aggregates the same senders.
  */
 final class ChunkWindow {
 
@@ -29,6 +35,8 @@ final class ChunkWindow {
     static final Duration CLOSED_FLAG_TTL = Duration.ofHours(1);
 
     private final int expectedSenders;
+    private final boolean gated;
+    private final ValueState<int[]> participants;
     private final MapState<Integer, TensorChunk> rows;
     private final ValueState<Integer> count;
     private final ValueState<Integer> duplicatesInWindow;
@@ -39,7 +47,13 @@ final class ChunkWindow {
     private final Counter accepted;
 
     ChunkWindow(RuntimeContext context, int expectedSenders) {
+        this(context, expectedSenders, false);
+    }
+
+    ChunkWindow(RuntimeContext context, int expectedSenders, boolean gated) {
         this.expectedSenders = expectedSenders;
+        this.gated = gated;
+        participants = context.getState(new ValueStateDescriptor<>("participants", TypeInformation.of(int[].class)));
         rows = context.getMapState(new MapStateDescriptor<>("rows", Types.INT, TypeInformation.of(TensorChunk.class)));
         count = context.getState(new ValueStateDescriptor<>("count", Types.INT));
         duplicatesInWindow = context.getState(new ValueStateDescriptor<>("duplicates", Types.INT));
@@ -56,7 +70,17 @@ final class ChunkWindow {
 
     Offer offer(TensorChunk chunk) throws Exception {
         if (Boolean.TRUE.equals(closed.value())) {
-            late.inc();
+            if (!RoundClose.isMarker(chunk)) {
+                late.inc();
+            }
+            return Offer.LATE;
+        }
+        if (RoundClose.isMarker(chunk)) {
+            return acceptParticipants(RoundClose.participants(chunk));
+        }
+        int[] named = participants.value();
+        if (named != null && Arrays.binarySearch(named, chunk.getSender()) < 0) {
+            late.inc(); // a sender the gate left out of this round (incomplete at its deadline)
             return Offer.LATE;
         }
         if (rows.contains(chunk.getSender())) {
@@ -70,6 +94,24 @@ final class ChunkWindow {
         return Offer.ADDED;
     }
 
+    /** The gate named the round's participants (sorted): rows of anybody else leave the window. */
+    private Offer acceptParticipants(int[] named) throws Exception {
+        participants.update(named);
+        int kept = 0;
+        java.util.List<Integer> senders = new java.util.ArrayList<>();
+        rows.keys().forEach(senders::add);
+        for (Integer sender : senders) {
+            if (Arrays.binarySearch(named, sender) < 0) {
+                rows.remove(sender);
+                late.inc();
+            } else {
+                kept++;
+            }
+        }
+        count.update(kept);
+        return Offer.ADDED;
+    }
+
     void setReference(TensorChunk chunk) throws Exception {
         reference.update(chunk);
     }
@@ -80,7 +122,16 @@ final class ChunkWindow {
     }
 
     boolean rowsComplete() throws Exception {
+        if (gated) {
+            int[] named = participants.value();
+            return named != null && named.length > 0 && count.value() != null && count.value() == named.length;
+        }
         return count.value() != null && count.value() == expectedSenders;
+    }
+
+    /** Rows in the window (the expected senders, or the gate's participants, once complete). */
+    int rowCount() throws Exception {
+        return count.value() == null ? 0 : count.value();
     }
 
     boolean isClosed() throws Exception {
@@ -106,6 +157,7 @@ final class ChunkWindow {
         count.clear();
         duplicatesInWindow.clear();
         reference.clear();
+        participants.clear();
         closed.update(true);
     }
 }

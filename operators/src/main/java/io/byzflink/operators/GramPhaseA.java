@@ -24,9 +24,16 @@ public class GramPhaseA extends KeyedCoProcessFunction<Long, TensorChunk, Tensor
     private final int expectedSenders;
     private final ChunkIds ids;
     private final long seed;
+    private final boolean gated;
     private transient ChunkWindow window;
 
     public GramPhaseA(AggregationPlan plan, int expectedSenders, ChunkIds ids, long seed) {
+        this(plan, expectedSenders, ids, seed, false);
+    }
+
+    /** @param gated windows close on the round gate's {@link RoundClose} markers (aggregation service) */
+    public GramPhaseA(AggregationPlan plan, int expectedSenders, ChunkIds ids, long seed, boolean gated) {
+        this.gated = gated;
         this.plan = plan;
         this.expectedSenders = expectedSenders;
         this.ids = ids;
@@ -35,7 +42,7 @@ public class GramPhaseA extends KeyedCoProcessFunction<Long, TensorChunk, Tensor
 
     @Override
     public void open(OpenContext openContext) {
-        window = new ChunkWindow(getRuntimeContext(), expectedSenders);
+        window = new ChunkWindow(getRuntimeContext(), expectedSenders, gated);
     }
 
     @Override

@@ -25,11 +25,18 @@ public class GramPhaseC extends KeyedCoProcessFunction<Long, TensorChunk, Soluti
     private final int expectedSenders;
     private final int honest;
     private final ChunkIds ids;
+    private final boolean gated;
     private transient ChunkWindow window;
     private transient ValueState<SolutionEvent> solution;
 
     /** @param honest senders below this id are honest (see {@link RoundAggregator}) */
     public GramPhaseC(AggregationPlan plan, int expectedSenders, int honest, ChunkIds ids) {
+        this(plan, expectedSenders, honest, ids, false);
+    }
+
+    /** @param gated windows close on the round gate's {@link RoundClose} markers (aggregation service) */
+    public GramPhaseC(AggregationPlan plan, int expectedSenders, int honest, ChunkIds ids, boolean gated) {
+        this.gated = gated;
         this.plan = plan;
         this.expectedSenders = expectedSenders;
         this.honest = honest;
@@ -38,7 +45,7 @@ public class GramPhaseC extends KeyedCoProcessFunction<Long, TensorChunk, Soluti
 
     @Override
     public void open(OpenContext openContext) {
-        window = new ChunkWindow(getRuntimeContext(), expectedSenders);
+        window = new ChunkWindow(getRuntimeContext(), expectedSenders, gated);
         solution = getRuntimeContext().getState(new ValueStateDescriptor<>("solution", TypeInformation.of(SolutionEvent.class)));
     }
 
@@ -73,7 +80,7 @@ public class GramPhaseC extends KeyedCoProcessFunction<Long, TensorChunk, Soluti
         long start = System.nanoTime();
         RoundRows rows = window.rows();
         float[] result = new float[rows.rows()[0].length];
-        double[] attribution = honest < expectedSenders ? new double[expectedSenders] : null;
+        double[] attribution = honest < expectedSenders ? new double[rows.rows().length] : null;
         if (solved.solution.length > 0) { // an empty solution: the round could not be solved, no update
             plan.combine(solved.solution(), rows.rows(),
                     RoundRows.references(plan.referenceCount(), window.reference(), result.length), result, attribution);
@@ -85,7 +92,7 @@ public class GramPhaseC extends KeyedCoProcessFunction<Long, TensorChunk, Soluti
             stat.byzantineMass = rows.byzantineMass(attribution, honest);
             stat.coordinates = result.length;
         }
-        stat.count = expectedSenders;
+        stat.count = rows.rows().length;
         stat.refused = window.duplicatesSeen();
         ctx.output(RoundAggregator.STATS, stat);
         window.close();

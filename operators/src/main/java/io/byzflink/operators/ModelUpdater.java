@@ -77,7 +77,9 @@ public class ModelUpdater extends KeyedProcessFunction<Integer, TensorChunk, Ten
         if (optimizer.usesMomentum()) {
             m = momentum.value() != null ? momentum.value() : new float[w.length];
         }
-        optimizer.step(w, m, TensorCodec.decode(update.getValues()), update.getRound());
+        if (update.getWeight() > 0) {
+            optimizer.step(w, m, TensorCodec.decode(update.getValues()), update.getRound());
+        } // weight 0: a failed round (no quorum in time); the next version repeats this one
         long next = update.getRound() + 1;
         version.update(next);
         weights.update(w);

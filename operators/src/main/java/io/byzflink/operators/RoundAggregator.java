@@ -30,6 +30,7 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
     private final int honest;
     private final ChunkIds ids;
     private final long seed;
+    private final boolean gated;
     private transient ChunkWindow window;
     private transient Counter unsolvable;
 
@@ -42,6 +43,11 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
      *     chunk also measures how much of its aggregate came from the Byzantine ones
      */
     public RoundAggregator(AggregationPlan plan, int expectedSenders, int honest, ChunkIds ids, long seed) {
+        this(plan, expectedSenders, honest, ids, seed, false);
+    }
+
+    /** @param gated windows close on the round gate's {@link RoundClose} markers (aggregation service) */
+    public RoundAggregator(AggregationPlan plan, int expectedSenders, int honest, ChunkIds ids, long seed, boolean gated) {
         if (!isChunkLocal(plan)) {
             throw new IllegalArgumentException("rule " + plan.describe() + " needs whole-vector Gram phases, not a chunk-local window");
         }
@@ -50,6 +56,7 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
         this.honest = honest;
         this.ids = ids;
         this.seed = seed;
+        this.gated = gated;
     }
 
     /** True when every chunk can be aggregated alone, with no round-wide solve. */
@@ -59,7 +66,7 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
 
     @Override
     public void open(OpenContext openContext) {
-        window = new ChunkWindow(getRuntimeContext(), expectedSenders);
+        window = new ChunkWindow(getRuntimeContext(), expectedSenders, gated);
         unsolvable = getRuntimeContext().getMetricGroup().counter("unsolvableChunks");
     }
 
@@ -73,7 +80,7 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
         long roundSeed = RoundSeeds.of(seed, chunk.getRound());
         int length = rows.rows()[0].length;
         float[] result = new float[length];
-        double[] attribution = honest < expectedSenders ? new double[expectedSenders] : null;
+        double[] attribution = honest < expectedSenders ? new double[rows.rows().length] : null;
         Solution solution = Unsolvable.solveOrNull(plan, plan.partial(rows.rows(), 0, length, null, roundSeed), rows.weights(),
                 roundSeed, chunk.getRound(), unsolvable);
         if (solution != null) {
@@ -86,7 +93,7 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
             stat.byzantineMass = rows.byzantineMass(attribution, honest);
             stat.coordinates = length;
         }
-        stat.count = expectedSenders;
+        stat.count = rows.rows().length;
         stat.refused = window.duplicatesSeen();
         ctx.output(STATS, stat);
         window.close();

@@ -17,6 +17,8 @@ public class RoundFigures {
     public long refused;
     public double byzantineMass;
     public long coordinates;
+    /** The aggregation service's gate failed the round (no quorum in time). */
+    public boolean failed;
 
     public RoundFigures() {}
 
@@ -39,6 +41,10 @@ public class RoundFigures {
             }
             case SOLVE -> aggregateNanos += s.nanos;
             case UPDATE -> updateNanos += s.nanos;
+            case GATE -> {
+                failed |= s.failed;
+                accepted = Math.min(accepted, s.count);
+            }
         }
     }
 

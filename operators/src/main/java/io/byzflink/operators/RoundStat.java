@@ -8,7 +8,7 @@ package io.byzflink.operators;
 public class RoundStat {
 
     /** What the figure measures. */
-    public enum Kind { TRAIN, AGGREGATE, SOLVE, UPDATE }
+    public enum Kind { TRAIN, AGGREGATE, SOLVE, UPDATE, GATE }
 
     public Kind kind;
     public long round;
@@ -17,7 +17,7 @@ public class RoundStat {
     public long nanos;
     /** Mean training loss (TRAIN only). */
     public double loss;
-    /** Samples seen (TRAIN) or senders accepted (AGGREGATE). */
+    /** Samples seen (TRAIN), senders accepted (AGGREGATE) or participants the gate named (GATE). */
     public long count;
     /** Senders refused for this chunk (AGGREGATE): duplicates and late chunks. */
     public long refused;
@@ -34,6 +34,8 @@ public class RoundStat {
     public double byzantineMass;
     /** Coordinates of the chunk (AGGREGATE), the denominator of {@link #byzantineMass}. */
     public long coordinates;
+    /** GATE: the round failed (no quorum in time); {@link #count} is then 0. */
+    public boolean failed;
 
     public RoundStat() {}
 

@@ -6,6 +6,12 @@ import io.byzflink.serde.avro.RoundReport;
 import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.training.Evaluation;
 import io.byzflink.training.LocalModel;
+import io.byzflink.training.store.ModelStore;
+import io.byzflink.training.store.ModelVersion;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.time.Instant;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -24,11 +30,15 @@ import org.apache.flink.util.Collector;
  * {@code testLoss}, {@code lastRoundMs}, {@code acceptedUpdates} and (simulations)
  * {@code byzantineWeight}.
  *
- * <p>It sits beside the loop, not in it: evaluation never delays the next round.
+ * <p>It sits beside the loop, not in it: evaluation never delays the next round. With a model
+ * store folder it also saves every version (DJL parameter file + JSON metadata with the round,
+ * rule, accuracy and content hash).
  */
 public class RoundTracker extends KeyedCoProcessFunction<String, TensorChunk, RoundStat, RoundReport> {
 
     private final JobSettings settings;
+    private final String modelStoreDir;
+    private transient ModelStore store;
     private transient TensorLayout layout;
     private transient ChunkIds ids;
     private transient LocalModel model;
@@ -43,11 +53,18 @@ public class RoundTracker extends KeyedCoProcessFunction<String, TensorChunk, Ro
     private transient volatile double byzantineWeight = Double.NaN;
 
     public RoundTracker(JobSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param modelStoreDir folder where every model version is also stored ({@link ModelStore}), or null */
+    public RoundTracker(JobSettings settings, String modelStoreDir) {
         this.settings = settings;
+        this.modelStoreDir = modelStoreDir;
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
+        store = modelStoreDir == null ? null : ModelStore.local(Path.of(modelStoreDir));
         layout = settings.tensorLayout();
         ids = new ChunkIds(layout, settings.chunkSize());
         model = FlinkGpu.subtaskModel(getRuntimeContext(), settings);
@@ -130,10 +147,26 @@ public class RoundTracker extends KeyedCoProcessFunction<String, TensorChunk, Ro
             report.setByzantineWeight(share);
             byzantineWeight = share;
         }
+        if (store != null) {
+            archive(version, r, assembler.tensors(), report.getAccuracy(), report.getLoss());
+        }
+        if (f.failed) {
+            report.setMetrics(new java.util.HashMap<>(java.util.Map.of("failed_round", 1.0)));
+        }
         round = r;
         lastRoundMs = roundMs;
         acceptedUpdates = f.acceptedSenders();
         out.collect(report.build());
+    }
+
+    /** Stores the version; after a recovery it may already be there (identical: versions are deterministic). */
+    private void archive(long version, long round, float[][] params, Double accuracy, Double loss) throws Exception {
+        try {
+            store.save(new ModelVersion(version, round, settings.rule(), settings.attackLabel(), accuracy, loss,
+                    Instant.now(), settings.modelSpec(), params));
+        } catch (FileAlreadyExistsException replayed) {
+            // stored before the restart
+        }
     }
 
     @Override

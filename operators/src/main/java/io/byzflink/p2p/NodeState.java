@@ -57,7 +57,6 @@ final class NodeState implements Serializable {
     BandwidthEstimator bandwidth;
     /** For each neighbour (by position in the neighbour list) the layers asked this round. */
     int[][] plan;
-    long pullSentAt;
     /** (neighbour position, layer) pairs whose bandwidth sample is recorded, as pos * layers + layer. */
     final Set<Integer> measured = new HashSet<>();
 }

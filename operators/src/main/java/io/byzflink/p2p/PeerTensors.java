@@ -21,6 +21,7 @@ final class PeerTensors implements Serializable {
     private final int chunkSize;
     private int completeLayers;
     private long bytes;
+    private long firstSentAtMs = Long.MAX_VALUE;
 
     PeerTensors(int layerCount, int chunkSize) {
         this.layers = new float[layerCount][];
@@ -42,6 +43,7 @@ final class PeerTensors implements Serializable {
         }
         TensorCodec.decode(c.getValues(), layers[layer], c.getOffset());
         bytes += c.getValues().remaining();
+        firstSentAtMs = Math.min(firstSentAtMs, c.getCreatedAtMs());
         if (++chunksIn[layer] == TensorCodec.chunkCount(c.getLayerLength(), chunkSize)) {
             completeLayers++;
             return layer;
@@ -67,5 +69,10 @@ final class PeerTensors implements Serializable {
 
     long bytes() {
         return bytes;
+    }
+
+    /** When the sender made the earliest chunk received (its clock, epoch ms). */
+    long firstSentAtMs() {
+        return firstSentAtMs;
     }
 }

@@ -18,7 +18,8 @@ import java.util.Map;
  * from whom ({@link PullPlanner}) and send each neighbour its PULL list (maybe empty); serve the
  * neighbours' pulls from the snapshot; once the asked layers are in, merge layer by layer,
  * w_i(l) = (sum_s y_s(l) w_s(l) + w_i(l)) / (sum_s y_s(l) + 1). Link speeds are measured per
- * peer from the time between a PULL and the last asked layer's arrival.
+ * peer from the time between the peer's first reply chunk (its send time) and the last asked
+ * layer's arrival, plus the simulated link time when {@code p2p.link-speed} is set.
  */
 final class PullExchange {
 
@@ -67,7 +68,6 @@ final class PullExchange {
             return;
         }
         st.plan = PullPlanner.plan(n, neighbours, scores);
-        st.pullSentAt = n.host.now();
         st.measured.clear();
         for (int pos = 0; pos < neighbours.length; pos++) {
             n.send(Messages.pull(n.s, n.layout, st.round, n.node, neighbours[pos], st.plan[pos]));
@@ -90,7 +90,9 @@ final class PullExchange {
         }
         st.measured.add(pos);
         long bytes = t.bytes();
-        double ms = (n.host.now() - st.pullSentAt) + n.s.simulatedMs(n.node, sender, bytes);
+        // From the sender's first reply chunk to the last arrival: the time the bytes were on the
+        // way, not the time the peer spent training before it could answer.
+        double ms = Math.max(0, n.host.now() - t.firstSentAtMs()) + n.s.simulatedMs(n.node, sender, bytes);
         st.bandwidth.record(sender, bytes, ms);
     }
 
@@ -104,15 +106,19 @@ final class PullExchange {
         }
         int asked = 0;
         int arrived = 0;
+        int merged = 0;
         HashSet<Integer> delivering = new HashSet<>();
         for (int pos = 0; pos < neighbours.length; pos++) {
             PeerTensors t = in.get(neighbours[pos]);
             for (int l : st.plan[pos]) {
                 asked++;
-                if (t != null && t.hasLayer(l) && finite(t.layer(l))) {
-                    arrived++;
-                    pulled.get(l).add(t.layer(l));
-                    delivering.add(pos);
+                if (t != null && t.hasLayer(l)) {
+                    arrived++; // a non-finite layer is in too: waiting longer would not make it usable
+                    if (finite(t.layer(l))) {
+                        merged++;
+                        pulled.get(l).add(t.layer(l));
+                        delivering.add(pos);
+                    }
                 }
             }
         }
@@ -128,7 +134,7 @@ final class PullExchange {
         report.aggregateMs = (System.nanoTime() - t0) / 1_000_000;
         report.pulls = asked;
         report.received = delivering.size();
-        report.missing = asked - arrived;
+        report.missing = asked - merged;
         n.finishRound(next, report);
     }
 

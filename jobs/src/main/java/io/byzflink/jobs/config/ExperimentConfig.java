@@ -4,7 +4,10 @@ import static io.byzflink.jobs.config.ExperimentOptions.*;
 
 import io.byzflink.attacks.Attack;
 import io.byzflink.attacks.AttackRegistry;
+import io.byzflink.jobs.ServiceSettings;
 import io.byzflink.operators.JobSettings;
+import io.byzflink.serde.security.ClientRegistry;
+import io.byzflink.service.RoundPolicy;
 import io.byzflink.p2p.PeerSettings;
 import io.byzflink.p2p.Protocol;
 import io.byzflink.decentralized.Topologies;
@@ -96,6 +99,9 @@ public final class ExperimentConfig implements Serializable {
         }
         if (config.decentralized()) {
             config.peerSettings();
+        }
+        if (config.service()) {
+            config.serviceSettings();
         }
         return config;
     }
@@ -202,6 +208,46 @@ public final class ExperimentConfig implements Serializable {
     /** True when {@code mode} is decentralized (nodes and a topology, no server). */
     public boolean decentralized() {
         return "decentralized".equals(get(MODE));
+    }
+
+    /** True when {@code mode} is service (the server of a real federation). */
+    public boolean service() {
+        return "service".equals(get(MODE));
+    }
+
+    /**
+     * The aggregation service's settings, checked: the client registry (ids 0..n-1 with n =
+     * nodes.honest + nodes.byzantine; ids from nodes.honest on are only marked Byzantine for the
+     * reports' Byzantine weight), the round policy and the model store.
+     */
+    public ServiceSettings serviceSettings() {
+        String spec = get(CLIENTS_KEYS);
+        String file = get(CLIENTS_KEYS_FILE);
+        if ((spec == null) == (file == null)) {
+            throw new ConfigException("mode service needs exactly one of 'clients.keys' (id:hexkey;...) and 'clients.keys-file' "
+                    + "(id=key lines): the registered clients and their HMAC keys");
+        }
+        ClientRegistry clients;
+        try {
+            clients = spec != null ? ClientRegistry.parse(spec) : ClientRegistry.load(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key '" + (spec != null ? CLIENTS_KEYS.key() : CLIENTS_KEYS_FILE.key()) + "': "
+                    + e.getMessage());
+        }
+        int n = get(HONEST) + get(BYZANTINE);
+        for (int id = 0; id < n; id++) {
+            if (!clients.known(id) || clients.size() != n) {
+                throw new ConfigException("config key 'clients.keys': the registered client ids must be 0.." + (n - 1)
+                        + " (nodes.honest + nodes.byzantine = " + n + "), got " + new java.util.TreeSet<>(clients.ids()));
+            }
+        }
+        try {
+            int quorum = get(ROUND_QUORUM) != null ? get(ROUND_QUORUM) : n;
+            RoundPolicy policy = new RoundPolicy(n, quorum, get(ROUND_TIMEOUT), get(ROUND_MAX_WAIT));
+            return new ServiceSettings(clients, policy, get(MODEL_STORE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config keys 'round.*': " + e.getMessage());
+        }
     }
 
     /** The fewest neighbours an honest node has: its aggregation sees that many inputs plus its own. */

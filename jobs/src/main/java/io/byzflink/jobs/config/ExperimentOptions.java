@@ -95,9 +95,27 @@ public final class ExperimentOptions {
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL = key("checkpoint.interval-ms").longType().defaultValue(30_000L)
             .withDescription("Checkpoint interval in ms (0 = no checkpoints).");
 
+    public static final ConfigOption<String> CHECKPOINT_DIR = key("checkpoint.dir").stringType().noDefaultValue()
+            .withDescription("Folder (any Flink file system URI, e.g. file:///data/ckpt or s3://bucket/ckpt) for checkpoint state; "
+                    + "bin/byzflink run uses <out>/<experiment>/checkpoints. Unset under flink run: the cluster's setting.");
     public static final ConfigOption<String> MODE = key("mode").stringType().defaultValue("parameter-server")
-            .withDescription("parameter-server (workers send updates to a robust server) or decentralized "
-                    + "(nodes exchange models with their neighbours in p2p.topology; no server).");
+            .withDescription("parameter-server (simulated workers send updates to a robust server), decentralized "
+                    + "(nodes exchange models with their neighbours in p2p.topology; no server) or service (the server of "
+                    + "a real federation: registered clients publish signed updates to <experiment>.updates).");
+    public static final ConfigOption<String> CLIENTS_KEYS = key("clients.keys").stringType().noDefaultValue()
+            .withDescription("service: the registered clients and their HMAC keys, id:hexkey;id:hexkey (ids 0..n-1, keys of at "
+                    + "least 16 bytes, e.g. from 'openssl rand -hex 32'; base64:... also works).");
+    public static final ConfigOption<String> CLIENTS_KEYS_FILE = key("clients.keys-file").stringType().noDefaultValue()
+            .withDescription("service: a file of id=key lines instead of clients.keys (keeps keys out of the config).");
+    public static final ConfigOption<Long> ROUND_TIMEOUT = key("round.timeout-ms").longType().defaultValue(60_000L)
+            .withDescription("service: after this long from a round's first update, close the round with round.quorum clients.");
+    public static final ConfigOption<Integer> ROUND_QUORUM = key("round.quorum").intType().noDefaultValue()
+            .withDescription("service: complete updates that suffice after round.timeout-ms (default: every registered client).");
+    public static final ConfigOption<Long> ROUND_MAX_WAIT = key("round.max-wait-ms").longType().defaultValue(300_000L)
+            .withDescription("service: past this long without a quorum the round fails and the next version repeats the current one.");
+    public static final ConfigOption<String> MODEL_STORE = key("model-store.dir").stringType().noDefaultValue()
+            .withDescription("service: folder where every model version is saved (DJL parameters + JSON metadata); "
+                    + "'byzflink models' lists, shows and exports them.");
     public static final ConfigOption<String> P2P_TOPOLOGY = key("p2p.topology").stringType().defaultValue("ring(2)")
             .withDescription("Decentralized graph over the nodes.honest + nodes.byzantine nodes: " + Topologies.ALLOWED
                     + ". Seeded by seed; must be connected.");
@@ -172,7 +190,14 @@ public final class ExperimentOptions {
             Checked.any(KAFKA_BOOTSTRAP),
             Checked.atLeast(KAFKA_PARTITIONS, 1),
             Checked.atLeast(CHECKPOINT_INTERVAL, 0L),
-            Checked.oneOf(MODE, List.of("parameter-server", "decentralized")),
+            Checked.any(CHECKPOINT_DIR),
+            Checked.oneOf(MODE, List.of("parameter-server", "decentralized", "service")),
+            Checked.any(CLIENTS_KEYS),
+            Checked.any(CLIENTS_KEYS_FILE),
+            Checked.atLeast(ROUND_TIMEOUT, 0L),
+            Checked.atLeast(ROUND_QUORUM, 1),
+            Checked.atLeast(ROUND_MAX_WAIT, 0L),
+            Checked.any(MODEL_STORE),
             Checked.any(P2P_TOPOLOGY),
             Checked.oneOf(P2P_PROTOCOL, Protocol.NAMES),
             Checked.oneOf(P2P_INIT, List.of("independent", "shared")),

@@ -88,6 +88,7 @@ public final class ExperimentRunner {
     public static Result run(ExperimentConfig config, Options options, Supplier<StreamExecutionEnvironment> envFactory)
             throws Exception {
         DjlRuntime.ensureConfigured();
+        config = withCheckpointDir(config, options.outDir());
         // Fail before anything starts when the data is missing: in the job it would only show as
         // restarting trainers. The message says where it looked and how to install the data set.
         FashionMnist.locate(config.get(ExperimentOptions.DATA_PATH));
@@ -132,7 +133,7 @@ public final class ExperimentRunner {
         AvroEventSchema<RoundReport> schema = AvroEventSchema.of(RoundReport.class);
         List<RoundReport> reports = new ArrayList<>();
         long lastProgress = System.nanoTime();
-        try (RoundLog log = new RoundLog(dir);
+        try (RoundLog log = new RoundLog(dir, config.decentralized() ? RoundLog.DECENTRALIZED_COLUMNS : List.of());
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties(),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -167,16 +168,35 @@ public final class ExperimentRunner {
         return reports;
     }
 
+    /** The config with {@code checkpoint.dir} set to {@code <out>/<experiment>/checkpoints} when it is not set. */
+    static ExperimentConfig withCheckpointDir(ExperimentConfig config, Path outDir) {
+        if (config.get(ExperimentOptions.CHECKPOINT_DIR) != null) {
+            return config;
+        }
+        java.util.Map<String, String> values = new java.util.TreeMap<>(config.values());
+        Path dir = outDir.resolve(config.get(ExperimentOptions.EXPERIMENT)).resolve("checkpoints").toAbsolutePath();
+        values.put(ExperimentOptions.CHECKPOINT_DIR.key(), dir.toUri().toString());
+        return ExperimentConfig.of(values);
+    }
+
     /** One line a round: what a person watching wants to see. */
     static String progressLine(RoundReport r, int rounds) {
         String acc = r.getAccuracy() == null ? "   -  " : String.format(Locale.ROOT, "%.4f", r.getAccuracy());
         String loss = r.getLoss() == null ? "   -  " : String.format(Locale.ROOT, "%.4f", r.getLoss());
-        return String.format(Locale.ROOT,
+        String line = String.format(Locale.ROOT,
                 "round %3d/%d  accuracy %s  loss %s  train-loss %.4f  accepted %d  rejected %d  "
                         + "round %5d ms (train %d, transport %d, aggregate %d, update %d)",
                 r.getRound() + 1, rounds, acc, loss, r.getTrainLoss() == null ? Double.NaN : r.getTrainLoss(),
                 r.getAccepted(), r.getRejected(), r.getRoundMs(), r.getTrainMs(), r.getTransportMs(),
                 r.getAggregateMs(), r.getUpdateMs());
+        Double consensus = RoundLog.metric(r, "consensus_distance");
+        if (consensus != null) { // decentralized: the honest nodes' spread, worst node and traffic
+            Double worst = RoundLog.metric(r, "min_accuracy");
+            line += String.format(Locale.ROOT, "  worst-node %s  consensus %.4g  sent %.1f MB",
+                    worst == null ? "-" : String.format(Locale.ROOT, "%.4f", worst), consensus,
+                    RoundLog.metric(r, "bytes_exchanged") / 1e6);
+        }
+        return line;
     }
 
     /** Cancels the job and waits until it has ended, so its slots are free for the next run on the cluster. */

@@ -7,8 +7,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,14 +25,26 @@ public final class RoundLog implements Closeable {
         "round_ms", "train_ms", "transport_ms", "aggregate_ms", "update_ms", "eval_ms", "rule", "attack",
         "byzantine_weight", "timestamp_ms"};
 
+    /** The further columns of a decentralized run (from the report's metrics). */
+    public static final List<String> DECENTRALIZED_COLUMNS = List.of("mean_accuracy", "min_accuracy", "consensus_distance",
+            "bytes_exchanged", "bytes_total", "missing", "late");
+
     private final BufferedWriter jsonl;
     private final BufferedWriter csv;
+    private final List<String> columns;
 
     public RoundLog(Path dir) throws IOException {
+        this(dir, List.of());
+    }
+
+    /** A log whose CSV also has {@code metricColumns}, taken from each report's metrics (the JSONL has every metric). */
+    public RoundLog(Path dir, List<String> metricColumns) throws IOException {
         Files.createDirectories(dir);
+        columns = new ArrayList<>(List.of(COLUMNS));
+        columns.addAll(metricColumns);
         jsonl = Files.newBufferedWriter(dir.resolve("rounds.jsonl"));
         csv = Files.newBufferedWriter(dir.resolve("rounds.csv"));
-        csv.write(String.join(",", COLUMNS));
+        csv.write(String.join(",", columns));
         csv.newLine();
         csv.flush();
     }
@@ -58,6 +72,11 @@ public final class RoundLog implements Closeable {
         return m;
     }
 
+    /** A named figure of the report's metrics, or null. */
+    public static Double metric(RoundReport r, String name) {
+        return r.getMetrics().get(name);
+    }
+
     public void append(RoundReport report) throws IOException {
         Map<String, Object> row = row(report);
         StringBuilder json = new StringBuilder("{");
@@ -67,8 +86,8 @@ public final class RoundLog implements Closeable {
             json.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": ").append(jsonValue(e.getValue()));
             first = false;
         }
-        for (int i = 0; i < COLUMNS.length; i++) {
-            Object v = row.get(COLUMNS[i]);
+        for (int i = 0; i < columns.size(); i++) {
+            Object v = row.get(columns.get(i));
             line.append(i == 0 ? "" : ",").append(v == null ? "" : csvValue(v));
         }
         jsonl.write(json.append('}').toString());

@@ -1,0 +1,228 @@
+package io.byzflink.service;
+
+import io.byzflink.operators.ChunkIds;
+import io.byzflink.operators.RoundClose;
+import io.byzflink.operators.RoundStat;
+import io.byzflink.serde.AvroEventSchema;
+import io.byzflink.serde.TensorCodec;
+import io.byzflink.serde.TensorCodec.ChunkHeader;
+import io.byzflink.serde.TensorLayout;
+import io.byzflink.serde.avro.RejectReason;
+import io.byzflink.serde.avro.Rejected;
+import io.byzflink.serde.avro.TensorChunk;
+import io.byzflink.serde.avro.TensorKind;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides, once per round (key = round), which clients take part, so every chunk window of the
+ * round aggregates the same senders. Validated update chunks pass through to the windows; when
+ * the {@link RoundPolicy} says close, one {@link RoundClose} marker per chunk names the clients
+ * whose updates are complete; when it says fail, one zero-weight aggregate per chunk lets the
+ * updater publish the next version unchanged. Updates for a model version not published yet
+ * wait here (the client may have read it before this job did); duplicates and updates for a
+ * closed round are dead-lettered as DUPLICATE or LATE and never reach a window, so nothing is
+ * applied twice. Input 2 carries the model versions: (v, true) opens round v, (v, false) says
+ * version v + 1 exists, so round v is over (after a restart, too).
+ */
+public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<Long, Boolean>, TensorChunk> {
+
+    public static final OutputTag<Rejected> REJECTED = new OutputTag<>("gate-rejected", TypeInformation.of(Rejected.class));
+    public static final OutputTag<TensorChunk> FAILED = new OutputTag<>("failed-rounds", TypeInformation.of(TensorChunk.class));
+    public static final OutputTag<RoundStat> STATS = new OutputTag<>("gate-stats", TypeInformation.of(RoundStat.class));
+
+    private final String experiment;
+    private final String topic;
+    private final TensorLayout layout;
+    private final int chunkSize;
+    private final RoundPolicy policy;
+    private transient ChunkIds ids;
+    private transient List<TensorChunk> templates;
+    private transient AvroEventSchema<TensorChunk> encoder;
+    private transient ValueState<Boolean> open;
+    private transient ValueState<Boolean> closed;
+    private transient ValueState<Long> startedAt;
+    private transient ListState<TensorChunk> waiting;
+    private transient MapState<Long, Boolean> seen;
+    private transient MapState<Integer, Integer> chunksBySender;
+    private transient MapState<Integer, Boolean> complete;
+    private transient Counter lateUpdates;
+    private transient Counter duplicateUpdates;
+    private transient Counter failedRounds;
+
+    public RoundGate(String experiment, String updatesTopic, TensorLayout layout, int chunkSize, RoundPolicy policy) {
+        this.experiment = experiment;
+        this.topic = updatesTopic;
+        this.layout = layout;
+        this.chunkSize = chunkSize;
+        this.policy = policy;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ids = new ChunkIds(layout, chunkSize);
+        templates = TensorCodec.splitAll(new ChunkHeader(experiment, 0, -1, -1, TensorKind.DELTA, 0.0, 0), layout,
+                layout.newTensors(), chunkSize);
+        encoder = AvroEventSchema.of(TensorChunk.class);
+        open = getRuntimeContext().getState(new ValueStateDescriptor<>("open", Types.BOOLEAN));
+        ValueStateDescriptor<Boolean> closedFlag = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
+        closedFlag.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(1)).build()); // outlives redeliveries
+        closed = getRuntimeContext().getState(closedFlag);
+        startedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("started-at", Types.LONG));
+        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TypeInformation.of(TensorChunk.class)));
+        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.LONG, Types.BOOLEAN));
+        chunksBySender = getRuntimeContext().getMapState(new MapStateDescriptor<>("chunks-by-sender", Types.INT, Types.INT));
+        complete = getRuntimeContext().getMapState(new MapStateDescriptor<>("complete", Types.INT, Types.BOOLEAN));
+        lateUpdates = getRuntimeContext().getMetricGroup().counter("lateUpdates");
+        duplicateUpdates = getRuntimeContext().getMetricGroup().counter("duplicateUpdates");
+        failedRounds = getRuntimeContext().getMetricGroup().counter("failedRounds");
+    }
+
+    @Override
+    public void processElement1(TensorChunk chunk, Context ctx, Collector<TensorChunk> out) throws Exception {
+        if (Boolean.TRUE.equals(closed.value())) {
+            lateUpdates.inc();
+            reject(chunk, RejectReason.LATE, "round " + chunk.getRound() + " is closed", ctx);
+        } else if (!Boolean.TRUE.equals(open.value())) {
+            waiting.add(chunk); // its model version is still on its way to this job
+        } else {
+            admit(chunk, ctx, out);
+        }
+    }
+
+    @Override
+    public void processElement2(Tuple2<Long, Boolean> version, Context ctx, Collector<TensorChunk> out) throws Exception {
+        if (!version.f1) {
+            closed.update(true); // version round + 1 exists: this round is over
+            clearRound();
+            return;
+        }
+        if (Boolean.TRUE.equals(open.value()) || Boolean.TRUE.equals(closed.value())) {
+            return;
+        }
+        open.update(true);
+        List<TensorChunk> held = new ArrayList<>();
+        waiting.get().forEach(held::add);
+        waiting.clear();
+        for (TensorChunk c : held) {
+            if (!Boolean.TRUE.equals(closed.value())) {
+                admit(c, ctx, out);
+            }
+        }
+    }
+
+    private void admit(TensorChunk chunk, Context ctx, Collector<TensorChunk> out) throws Exception {
+        long id = ((long) chunk.getSender() << 32) | ids.id(chunk);
+        if (seen.contains(id)) {
+            duplicateUpdates.inc();
+            reject(chunk, RejectReason.DUPLICATE, "chunk " + ids.id(chunk) + " of sender " + chunk.getSender()
+                    + " already arrived for round " + chunk.getRound(), ctx);
+            return;
+        }
+        seen.put(id, true);
+        long now = ctx.timerService().currentProcessingTime();
+        if (startedAt.value() == null) {
+            startedAt.update(now);
+            ctx.timerService().registerProcessingTimeTimer(policy.nextDeadline(now, now));
+        }
+        out.collect(chunk);
+        Integer have = chunksBySender.get(chunk.getSender());
+        int now1 = have == null ? 1 : have + 1;
+        chunksBySender.put(chunk.getSender(), now1);
+        if (now1 == ids.total()) {
+            complete.put(chunk.getSender(), true);
+            if (policy.onUpdate(completeCount(), now - startedAt.value()) == RoundPolicy.Decision.CLOSE) {
+                close(chunk.getRound(), ctx, out);
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TensorChunk> out) throws Exception {
+        if (Boolean.TRUE.equals(closed.value()) || startedAt.value() == null) {
+            return;
+        }
+        long round = ctx.getCurrentKey();
+        long waited = timestamp - startedAt.value();
+        switch (policy.onDeadline(completeCount(), waited)) {
+            case CLOSE -> close(round, ctx, out);
+            case FAIL -> fail(round, ctx);
+            case WAIT -> ctx.timerService().registerProcessingTimeTimer(policy.nextDeadline(startedAt.value(), timestamp));
+        }
+    }
+
+    /** Names the participants to every chunk window of the round. */
+    private void close(long round, Context ctx, Collector<TensorChunk> out) throws Exception {
+        List<Integer> in = new ArrayList<>();
+        complete.keys().forEach(in::add);
+        int[] participants = in.stream().mapToInt(Integer::intValue).sorted().toArray();
+        for (TensorChunk t : templates) {
+            out.collect(RoundClose.marker(TensorChunk.newBuilder(t).setRound(round).build(), participants));
+        }
+        RoundStat stat = RoundStat.of(RoundStat.Kind.GATE, round, 0, 0);
+        stat.count = participants.length;
+        ctx.output(STATS, stat);
+        closed.update(true);
+        clearRound();
+    }
+
+    /** No quorum in time: zero-weight aggregates make the updater repeat the current version. */
+    private void fail(long round, Context ctx) throws Exception {
+        failedRounds.inc();
+        for (TensorChunk t : templates) {
+            ctx.output(FAILED, TensorChunk.newBuilder(t).setRound(round).setCreatedAtMs(System.currentTimeMillis()).build());
+        }
+        RoundStat stat = RoundStat.of(RoundStat.Kind.GATE, round, 0, 0);
+        stat.count = 0;
+        stat.failed = true;
+        ctx.output(STATS, stat);
+        closed.update(true);
+        clearRound();
+    }
+
+    private int completeCount() throws Exception {
+        int n = 0;
+        for (Integer ignored : complete.keys()) {
+            n++;
+        }
+        return n;
+    }
+
+    private void clearRound() {
+        open.clear();
+        startedAt.clear();
+        waiting.clear();
+        seen.clear();
+        chunksBySender.clear();
+        complete.clear();
+    }
+
+    private void reject(TensorChunk c, RejectReason reason, String detail, Context ctx) {
+        // After validation the source offset is gone; the bytes are the original ones (a decoded
+        // chunk re-encodes to the same single-object bytes).
+        ctx.output(REJECTED, Rejected.newBuilder()
+                .setExperiment(experiment).setReason(reason).setDetail(detail).setTopic(topic)
+                .setSender(c.getSender()).setRound(c.getRound())
+                .setRaw(ByteBuffer.wrap(encoder.serialize(c))).setTimestampMs(System.currentTimeMillis())
+                .build());
+    }
+}
