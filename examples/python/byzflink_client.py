@@ -691,7 +691,7 @@ def run(args):
             t1 = time.time()
             sender.send(str(args.client_id).encode("utf-8"), values)
             send_ms = (time.time() - t1) * 1000
-            acc = " test-acc %.4f" % accuracy(W, b, *test_split) if test_split else ""
+            acc = "  test-acc %.4f" % accuracy(W, b, *test_split) if test_split else ""
             norm = float(np.sqrt(sum(float(np.sum(np.square(d, dtype=np.float64))) for d in delta)))
             print("round %d/%d  model v%d  samples %d  train-loss %.4f%s  delta-norm %.4f  sent %d chunks"
                   " (%d bytes)  train %d ms  send %d ms"

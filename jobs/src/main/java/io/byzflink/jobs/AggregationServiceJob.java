@@ -38,6 +38,6 @@ public final class AggregationServiceJob {
         ChunkIds ids = new ChunkIds(s.tensorLayout(), s.chunkSize());
         DataStream<TensorChunk> fromModelTopic = FederatedJob.modelTopic(env, config, kafka, s, topics);
         DataStream<TensorChunk> models = FederatedJob.modelVersions(fromModelTopic);
-        FederatedJob.addServer(env, fromModelTopic, models, null, s, ids, kafka, topics, service);
+        FederatedJob.addServer(env, config, fromModelTopic, models, null, s, ids, kafka, topics, service);
     }
 }

@@ -62,7 +62,7 @@ public final class FederatedJob {
         DataStream<TensorChunk> fromModelTopic = modelTopic(env, config, kafka, s, topics);
         DataStream<TensorChunk> models = modelVersions(fromModelTopic);
         SingleOutputStreamOperator<TensorChunk> updates = addWorkers(models, s, ids, kafka, topics);
-        addServer(env, fromModelTopic, models, updates.getSideOutput(LocalTrainer.STATS), s, ids, kafka, topics, null);
+        addServer(env, config, fromModelTopic, models, updates.getSideOutput(LocalTrainer.STATS), s, ids, kafka, topics, null);
     }
 
     /** The job-wide settings and the model topic, the loop's source of truth. */
@@ -88,9 +88,10 @@ public final class FederatedJob {
      * tracker. With {@code service} (real clients) the updates are checked against the client
      * registry and a round gate decides each round's participants.
      */
-    static void addServer(StreamExecutionEnvironment env, DataStream<TensorChunk> fromModelTopic, DataStream<TensorChunk> models,
-            DataStream<RoundStat> workerStats, JobSettings s, ChunkIds ids, KafkaEndpoints kafka, ExperimentTopics topics,
-            ServiceSettings service) {
+    static void addServer(StreamExecutionEnvironment env, ExperimentConfig config, DataStream<TensorChunk> fromModelTopic,
+            DataStream<TensorChunk> models, DataStream<RoundStat> workerStats, JobSettings s, ChunkIds ids, KafkaEndpoints kafka,
+            ExperimentTopics topics, ServiceSettings service) {
+        long failOnceAtRound = config.get(ExperimentOptions.FAILURE_ROUND);
         AggregationGraph.Result aggregation = addAggregation(env, fromModelTopic, models, s, ids, kafka, topics, service);
         DataStream<TensorChunk> toUpdater = models.union(aggregation.aggregated());
         DataStream<RoundStat> stats = aggregation.stats();
@@ -99,14 +100,17 @@ public final class FederatedJob {
         }
         SingleOutputStreamOperator<TensorChunk> next = toUpdater
                 .keyBy(ids::id, Types.INT)
-                .process(new ModelUpdater(s.serverOptimizer())).name("ModelUpdater").uid("model-updater");
+                .process(new ModelUpdater(s.serverOptimizer(), s.experiment(), failOnceAtRound)).name("ModelUpdater").uid("model-updater");
         next.sinkTo(kafka.chunkSink(topics.model(), c -> c.getLayerIndex() + "/" + c.getChunkIndex()))
                 .name("model topic").uid("model-sink");
         stats = stats.union(next.getSideOutput(ModelUpdater.STATS));
         if (workerStats != null) {
             stats = stats.union(workerStats);
         }
-        addTracker(next, stats, s, kafka, topics, service == null ? null : service.modelStoreDir());
+        // The tracker reads versions back from the model topic, not from the updater: after a
+        // restore, an updater key may adopt a version its pre-failure self already published
+        // (and not emit it again), so only the topic holds every chunk of every version.
+        addTracker(models, stats, s, kafka, topics, config.get(ExperimentOptions.MODEL_STORE));
     }
 
     /** The workers: honest trainers (and label flippers), plus the forged Byzantine updates of a simulation. */

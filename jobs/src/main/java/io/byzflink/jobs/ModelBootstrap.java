@@ -13,6 +13,10 @@ import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.serde.avro.TensorKind;
 import io.byzflink.training.DjlRuntime;
 import io.byzflink.training.LocalModel;
+import io.byzflink.training.store.ModelStore;
+import io.byzflink.training.store.ModelVersion;
+
+import java.nio.file.Path;
 
 import ai.djl.Device;
 
@@ -51,6 +55,10 @@ public final class ModelBootstrap {
         float[][] initial;
         try (LocalModel model = new LocalModel(s.modelSpec(), Device.cpu())) {
             initial = model.initialParameters(s.seed());
+        }
+        String store = config.get(ExperimentOptions.MODEL_STORE);
+        if (store != null) { // the store holds every version the clients could have trained on
+            ModelStore.local(Path.of(store)).save(ModelVersion.of(0, 0, s.rule(), s.attackLabel(), s.modelSpec(), initial));
         }
         List<TensorChunk> chunks = TensorCodec.splitAll(ChunkHeader.of(s.experiment(), 0, -1, TensorKind.MODEL, 1.0),
                 s.tensorLayout(), initial, s.chunkSize());

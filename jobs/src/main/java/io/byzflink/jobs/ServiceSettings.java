@@ -7,8 +7,6 @@ import java.io.Serializable;
 
 /**
  * What the aggregation service adds to the parameter server: the registered clients and their
- * keys, when a round closes, and where model versions are stored.
- *
- * @param modelStoreDir folder for the model store, or null for none
+ * keys, and when a round closes.
  */
-public record ServiceSettings(ClientRegistry clients, RoundPolicy policy, String modelStoreDir) implements Serializable {}
+public record ServiceSettings(ClientRegistry clients, RoundPolicy policy) implements Serializable {}

@@ -18,13 +18,20 @@ import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.serde.avro.TensorKind;
 import io.byzflink.serde.security.ChunkSigner;
 
+import io.byzflink.jobs.run.ExperimentRunner;
+import io.byzflink.serde.avro.RoundReport;
+
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -49,13 +56,20 @@ import java.util.regex.Pattern;
  * format: its hand-written Avro encoder, schema fingerprint and HMAC signatures equal Java's byte
  * for byte, and against a real embedded Kafka broker it reads model version 0 published by
  * {@link ModelBootstrap}, trains logreg on the committed Fashion-MNIST subset and sends a signed
- * DELTA update that Java decodes, fits to the model layout and verifies.
+ * DELTA update that Java decodes, fits to the model layout and verifies; two clients train
+ * through the {@code mode: service} job on a MiniCluster for three rounds.
  *
  * <p>Needs Debian's {@code /usr/bin/python3} with {@code python3-numpy} and
  * {@code python3-confluent-kafka} ({@code .ci/run} installs them); without them the tests are
  * skipped with a message naming the install command. The selftest needs numpy only.
  */
 class PythonClientITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Debian's interpreter (sees the python3-* packages); {@code -Dbyzflink.python=...} replaces it. */
     private static final String PYTHON = System.getProperty("byzflink.python", "/usr/bin/python3");
@@ -180,7 +194,70 @@ class PythonClientITCase {
         }
     }
 
+    /**
+     * The real server: {@code mode: service} on a MiniCluster with two registered Python clients,
+     * each on half of the subset, for three rounds. Every round aggregates both clients' signed
+     * updates and the model gets better.
+     */
+    @Test
+    void twoPythonClientsTrainThroughTheAggregationService(@TempDir Path out) throws Exception {
+        assumePython("confluent_kafka, numpy");
+        String experiment = "pyclient-service";
+        int rounds = 3;
+        String[] keys = {
+            "3b9f2c7e1a5d4f8b0c6e2a9d7f1b3e5c8a0d2f4b6e8c1a3d5f7b9e0c2a4d6f8b",
+            "c1e3a5f7b9d0e2c4a6f8b1d3e5c7a9f0b2d4e6c8a1f3b5d7e9c0a2f4b6d8e1c3"};
+        Path data = TestData.fashionMnistSubsetDir();
+        try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+            String bootstrap = broker.bootstrapServers();
+            ExperimentConfig config = ExperimentConfig.load(null, List.of(
+                    "experiment=" + experiment, "mode=service", "model.name=logreg", "nodes.honest=2",
+                    "rounds=" + rounds, "parallelism=2", "chunk-size=4000", "checkpoint.interval-ms=0",
+                    "data.path=" + data, "kafka.bootstrap=" + bootstrap,
+                    "clients.keys=0:" + keys[0] + ";1:" + keys[1]));
+            List<Process> clients = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
+            try {
+                for (int id = 0; id < 2; id++) {
+                    Path log = out.resolve("client-" + id + ".log");
+                    logs.add(log);
+                    clients.add(start(log, "--bootstrap", bootstrap, "--experiment", experiment,
+                            "--client-id", Integer.toString(id), "--key", keys[id], "--rounds", Integer.toString(rounds),
+                            "--data", data.toString(), "--shard", id + "/2", "--chunk-size", "4000",
+                            "--batch-size", "32", "--lr", "0.1", "--timeout", "180"));
+                }
+                ExperimentRunner.Options options = new ExperimentRunner.Options(out, System.out, 0, Duration.ofMinutes(3));
+                List<RoundReport> reports = ExperimentRunner.run(config, options,
+                        StreamExecutionEnvironment::getExecutionEnvironment).reports();
+                for (int id = 0; id < 2; id++) {
+                    assertThat(clients.get(id).waitFor(60, TimeUnit.SECONDS)).as("client %d finished", id).isTrue();
+                    String text = Files.readString(logs.get(id));
+                    System.out.print(text);
+                    assertThat(clients.get(id).exitValue()).as("client %d exit code; output:%n%s", id, text).isZero();
+                    assertThat(text).contains("round 1/3  model v0 ", "round 2/3  model v1 ", "round 3/3  model v2 ");
+                }
+                assertThat(reports).extracting(RoundReport::getRound).containsExactly(0L, 1L, 2L);
+                assertThat(reports).allSatisfy(r -> {
+                    assertThat(r.getAccepted()).as("clients aggregated in round %d", r.getRound()).isEqualTo(2);
+                    assertThat(r.getAccuracy()).isNotNull();
+                });
+                assertThat(reports.get(rounds - 1).getAccuracy()).as("test accuracy after %d rounds", rounds)
+                        .isGreaterThan(0.6).isGreaterThan(reports.get(0).getAccuracy() - 0.05);
+            } finally {
+                clients.forEach(Process::destroyForcibly);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static Process start(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, repoRoot().resolve(CLIENT).toString()));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PYTHONUNBUFFERED", "1");
+        return pb.start();
+    }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaEndpoints kafka, String topic) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

@@ -28,14 +28,29 @@ public class ModelUpdater extends KeyedProcessFunction<Integer, TensorChunk, Ten
 
     public static final OutputTag<RoundStat> STATS = new OutputTag<>("update-stats", TypeInformation.of(RoundStat.class));
 
+    /** Experiments whose injected failure already happened in this JVM: it fires once, not after every restart. */
+    private static final java.util.Set<String> FAILED_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final ServerOptimizer optimizer;
+    private final String experiment;
+    private final long failOnceAtRound;
     private transient ValueState<Long> version;
     private transient ValueState<float[]> weights;
     private transient ValueState<float[]> momentum;
     private transient ValueState<TensorChunk> waiting;
 
     public ModelUpdater(ServerOptimizer optimizer) {
+        this(optimizer, "", -1);
+    }
+
+    /**
+     * @param failOnceAtRound throw once (per JVM and experiment) when about to apply this round, to
+     *     exercise recovery from a checkpoint ({@code failure.inject-at-round}); -1 never
+     */
+    public ModelUpdater(ServerOptimizer optimizer, String experiment, long failOnceAtRound) {
         this.optimizer = optimizer;
+        this.experiment = experiment;
+        this.failOnceAtRound = failOnceAtRound;
     }
 
     @Override
@@ -71,6 +86,9 @@ public class ModelUpdater extends KeyedProcessFunction<Integer, TensorChunk, Ten
     }
 
     private void apply(TensorChunk update, Context ctx, Collector<TensorChunk> out) throws Exception {
+        if (update.getRound() == failOnceAtRound && FAILED_ONCE.add(experiment)) {
+            throw new IllegalStateException("failure injected at round " + failOnceAtRound + " (failure.inject-at-round)");
+        }
         long start = System.nanoTime();
         float[] w = weights.value();
         float[] m = null;

@@ -196,4 +196,27 @@ class RoundAggregatorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("krum");
     }
+
+    @Test
+    void gatedWindowAggregatesExactlyTheParticipantsTheGateNamed() throws Exception {
+        AggregationPlan plan = AggregationPlan.of(RuleRegistry.rule("median", Map.of()), 0);
+        TensorChunk a = update(2, 0, 1, 1f, 10f);
+        TensorChunk b = update(2, 1, 1, 100f, 100f); // sent, but not complete when the gate closed
+        TensorChunk c = update(2, 2, 1, 3f, 30f);
+        try (TestChunks.Metered<Long> t = new TestChunks.Metered<>(new RoundAggregator(plan, SENDERS, SENDERS, IDS, 7L, true),
+                ch -> ChunkIds.roundChunkKey(ch.getRound(), IDS.id(ch)), Types.LONG)) {
+            t.harness.processElement(a, 0L);
+            t.harness.processElement(b, 0L);
+            t.harness.processElement(c, 0L);
+            assertThat(t.harness.extractOutputValues()).as("all three senders in, but no gate decision yet").isEmpty();
+            t.harness.processElement(RoundClose.marker(a, new int[] {0, 2}), 0L);
+            List<TensorChunk> out = t.harness.extractOutputValues();
+            assertThat(out).hasSize(1);
+            // median of two values = their mean: sender 1's 100s are left out
+            assertThat(values(out.get(0))).containsExactly(2f, 20f);
+            assertThat(t.count("lateChunks")).isEqualTo(1);
+            t.harness.processElement(update(2, 1, 1, 7f, 7f), 0L);
+            assertThat(t.harness.extractOutputValues()).hasSize(1);
+        }
+    }
 }

@@ -90,7 +90,7 @@ public final class ExperimentConfig implements Serializable {
             config.check(c);
         }
         config.attack(); // rule, pre-aggregator and attack parameters fail here, before the job
-        if (config.get(BYZANTINE) > 0 && "none".equals(config.get(ATTACK))) {
+        if (config.get(BYZANTINE) > 0 && "none".equals(config.get(ATTACK)) && !config.service()) {
             throw new ConfigException("nodes.byzantine is " + config.get(BYZANTINE) + " but attack.name is none: name the attack "
                     + "the Byzantine workers run (e.g. attack.name: label-flip)");
         }
@@ -244,7 +244,7 @@ public final class ExperimentConfig implements Serializable {
         try {
             int quorum = get(ROUND_QUORUM) != null ? get(ROUND_QUORUM) : n;
             RoundPolicy policy = new RoundPolicy(n, quorum, get(ROUND_TIMEOUT), get(ROUND_MAX_WAIT));
-            return new ServiceSettings(clients, policy, get(MODEL_STORE));
+            return new ServiceSettings(clients, policy);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config keys 'round.*': " + e.getMessage());
         }

@@ -113,8 +113,11 @@ public final class ExperimentOptions {
             .withDescription("service: complete updates that suffice after round.timeout-ms (default: every registered client).");
     public static final ConfigOption<Long> ROUND_MAX_WAIT = key("round.max-wait-ms").longType().defaultValue(300_000L)
             .withDescription("service: past this long without a quorum the round fails and the next version repeats the current one.");
+    public static final ConfigOption<Long> FAILURE_ROUND = key("failure.inject-at-round").longType().defaultValue(-1L)
+            .withDescription("Testing recovery: the model updater throws once when it is about to apply this round, the job "
+                    + "restarts from its last checkpoint (-1: never).");
     public static final ConfigOption<String> MODEL_STORE = key("model-store.dir").stringType().noDefaultValue()
-            .withDescription("service: folder where every model version is saved (DJL parameters + JSON metadata); "
+            .withDescription("Folder where every model version is saved (DJL parameters + JSON metadata); "
                     + "'byzflink models' lists, shows and exports them.");
     public static final ConfigOption<String> P2P_TOPOLOGY = key("p2p.topology").stringType().defaultValue("ring(2)")
             .withDescription("Decentralized graph over the nodes.honest + nodes.byzantine nodes: " + Topologies.ALLOWED
@@ -198,6 +201,7 @@ public final class ExperimentOptions {
             Checked.atLeast(ROUND_QUORUM, 1),
             Checked.atLeast(ROUND_MAX_WAIT, 0L),
             Checked.any(MODEL_STORE),
+            Checked.atLeast(FAILURE_ROUND, -1L),
             Checked.any(P2P_TOPOLOGY),
             Checked.oneOf(P2P_PROTOCOL, Protocol.NAMES),
             Checked.oneOf(P2P_INIT, List.of("independent", "shared")),
