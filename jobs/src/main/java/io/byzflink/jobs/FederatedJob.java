@@ -135,10 +135,15 @@ public final class FederatedJob {
             ServiceSettings service) {
         String exp = s.experiment();
         ChunkValidator content = new ChunkValidator(exp, s.senders(), s.rounds(), s.tensorLayout(), s.chunkSize());
+        // A chunk holds at most chunk-size floats; the rest of a record is its header (names, shape,
+        // signature): anything much larger is refused unread.
+        int maxRecordBytes = 4 * s.chunkSize() + 64 * 1024;
         SingleOutputStreamOperator<TensorChunk> valid = env
-                .fromSource(kafka.chunkSource(topics.updates(), exp + "-aggregator", exp), WatermarkStrategy.noWatermarks(), "updates topic")
+                .fromSource(kafka.chunkSource(topics.updates(), exp + "-aggregator", exp, maxRecordBytes),
+                        WatermarkStrategy.noWatermarks(), "updates topic")
                 .uid("updates-source")
-                .process(new ValidateUpdates(service == null ? content : new SignedUpdateCheck(content, service.clients())))
+                .process(service == null ? new ValidateUpdates(content)
+                        : new ValidateUpdates(new SignedUpdateCheck(content, service.clients()), false))
                 .name("ValidateUpdates").uid("validate-updates");
         DataStream<Rejected> rejected = valid.getSideOutput(ValidateUpdates.REJECTED);
         DataStream<TensorChunk> toWindows = valid;

@@ -32,12 +32,23 @@ public class ValidateUpdates extends ProcessFunction<InboundChunk, TensorChunk> 
     public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected", TypeInformation.of(Rejected.class));
 
     private final UpdateCheck validator;
+    private final boolean deliverNonFinite;
     private transient Counter rejectedTotal;
     private transient Map<RejectReason, Counter> byReason;
     private transient AvroEventSchema<TensorChunk> encoder;
 
     public ValidateUpdates(UpdateCheck validator) {
+        this(validator, true);
+    }
+
+    /**
+     * @param deliverNonFinite also pass on well-formed chunks with non-finite values (simulation:
+     *     every worker is awaited, so a diverged one must still arrive); the aggregation service
+     *     has a round gate with a quorum and only dead-letters them
+     */
+    public ValidateUpdates(UpdateCheck validator, boolean deliverNonFinite) {
         this.validator = validator;
+        this.deliverNonFinite = deliverNonFinite;
     }
 
     @Override
@@ -63,7 +74,7 @@ public class ValidateUpdates extends ProcessFunction<InboundChunk, TensorChunk> 
             out.collect(in.chunk);
             return;
         }
-        if (verdict.reason() == RejectReason.NON_FINITE && validator.isWellFormed(in.chunk)) {
+        if (deliverNonFinite && verdict.reason() == RejectReason.NON_FINITE && validator.isWellFormed(in.chunk)) {
             // A worker whose model diverged: counted and dead-lettered, but still delivered so the
             // round closes; every robust plan excludes non-finite inputs from the aggregate.
             out.collect(in.chunk);

@@ -51,6 +51,11 @@ public final class KafkaEndpoints implements Serializable {
      * Starts from the group's committed offsets, else from the earliest record.
      */
     public KafkaSource<InboundChunk> chunkSource(String topic, String groupId, String experiment) {
+        return chunkSource(topic, groupId, experiment, ChunkRecordDeserializer.DEFAULT_MAX_BYTES);
+    }
+
+    /** As above; records over {@code maxRecordBytes} become OVERSIZED dead letters unread. */
+    public KafkaSource<InboundChunk> chunkSource(String topic, String groupId, String experiment, int maxRecordBytes) {
         return KafkaSource.<InboundChunk>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setProperties(consumerProperties())
@@ -58,7 +63,7 @@ public final class KafkaEndpoints implements Serializable {
                 .setGroupId(groupId)
                 .setClientIdPrefix(groupId + "-" + topic)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new ChunkRecordDeserializer(experiment))
+                .setDeserializer(new ChunkRecordDeserializer(experiment, maxRecordBytes))
                 .build();
     }
 
