@@ -13,10 +13,9 @@ import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.serde.avro.TensorKind;
 import io.byzflink.training.DjlRuntime;
 import io.byzflink.training.LocalModel;
-import io.byzflink.training.store.ModelStore;
+import io.byzflink.service.FlinkStoreFiles;
 import io.byzflink.training.store.ModelVersion;
 
-import java.nio.file.Path;
 
 import ai.djl.Device;
 
@@ -58,7 +57,7 @@ public final class ModelBootstrap {
         }
         String store = config.get(ExperimentOptions.MODEL_STORE);
         if (store != null) { // the store holds every version the clients could have trained on
-            ModelStore.local(Path.of(store)).save(ModelVersion.of(0, 0, s.rule(), s.attackLabel(), s.modelSpec(), initial));
+            FlinkStoreFiles.open(store).save(ModelVersion.of(0, 0, s.rule(), s.attackLabel(), s.modelSpec(), initial));
         }
         List<TensorChunk> chunks = TensorCodec.splitAll(ChunkHeader.of(s.experiment(), 0, -1, TensorKind.MODEL, 1.0),
                 s.tensorLayout(), initial, s.chunkSize());

@@ -6,11 +6,11 @@ import io.byzflink.serde.avro.RoundReport;
 import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.training.Evaluation;
 import io.byzflink.training.LocalModel;
+import io.byzflink.service.FlinkStoreFiles;
 import io.byzflink.training.store.ModelStore;
 import io.byzflink.training.store.ModelVersion;
 
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Path;
 import java.time.Instant;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -64,7 +64,7 @@ public class RoundTracker extends KeyedCoProcessFunction<String, TensorChunk, Ro
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        store = modelStoreDir == null ? null : ModelStore.local(Path.of(modelStoreDir));
+        store = modelStoreDir == null ? null : FlinkStoreFiles.open(modelStoreDir);
         layout = settings.tensorLayout();
         ids = new ChunkIds(layout, settings.chunkSize());
         model = FlinkGpu.subtaskModel(getRuntimeContext(), settings);

@@ -1,5 +1,6 @@
 package io.byzflink.jobs.cli;
 
+import io.byzflink.service.FlinkStoreFiles;
 import io.byzflink.training.store.ModelStore;
 import io.byzflink.training.store.ModelVersionInfo;
 
@@ -29,15 +30,16 @@ final class ModelsCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "The version (show, export, rollback).")
     Long version;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The model store folder.")
-    Path store;
+    @Option(names = "--store", required = true, paramLabel = "DIR|URI",
+            description = "The model store: a folder or a Flink file system URI (file://, s3://, hdfs://...).")
+    String store;
 
     @Option(names = "--to", paramLabel = "DIR", description = "export: folder to copy the parameter file and metadata to.")
     Path to;
 
     @Override
     public Integer call() throws Exception {
-        ModelStore models = ModelStore.local(store);
+        ModelStore models = FlinkStoreFiles.open(store);
         switch (action) {
             case "list" -> list(models);
             case "show" -> System.out.println(describe(models.show(need("show"))));
