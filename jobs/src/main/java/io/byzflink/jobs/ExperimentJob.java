@@ -43,10 +43,12 @@ public final class ExperimentJob {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            throw new IllegalArgumentException("usage: flink run byzflink-jobs.jar CONFIG.yaml [key=value ...]");
+            throw new IllegalArgumentException("usage: flink run byzflink-jobs.jar CONFIG.yaml|- [key=value ...]");
         }
         List<String> overrides = new ArrayList<>(List.of(args).subList(1, args.length));
-        ExperimentConfig config = ExperimentConfig.load(Path.of(args[0]), overrides);
+        // "-" instead of a file: the whole config comes as key=value arguments (byzflink submit
+        // sends it that way, so the cluster needs no copy of the file).
+        ExperimentConfig config = ExperimentConfig.load("-".equals(args[0]) ? null : Path.of(args[0]), overrides);
         if (config.embeddedKafka()) {
             throw new IllegalArgumentException("kafka.bootstrap is 'embedded': on a cluster set it to your brokers, "
                     + "e.g. kafka.bootstrap=broker:9092, or run locally with 'bin/byzflink run'");

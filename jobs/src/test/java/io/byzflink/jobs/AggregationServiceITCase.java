@@ -113,7 +113,8 @@ class AggregationServiceITCase {
                     }));
                 }
                 KafkaEndpoints kafka = new KafkaEndpoints(new KafkaProperties(broker.bootstrapServers(), Map.of()));
-                Thread.sleep(8_000); // the rounds are under way; now the forgeries
+                // As soon as client 0's first update is on the topic (rounds take well under a second
+                // here, so a fixed wait could miss the whole run), the forgeries.
                 List<String> forged = sendForgeries(kafka);
 
                 ExperimentRunner.Result result = service.get(5, TimeUnit.MINUTES);
@@ -192,13 +193,26 @@ class AggregationServiceITCase {
 
     private static TensorChunk firstUpdateOf(KafkaEndpoints kafka, int sender) throws Exception {
         AvroEventSchema<TensorChunk> schema = AvroEventSchema.of(TensorChunk.class);
-        for (ConsumerRecord<byte[], byte[]> r : readAll(kafka, new ExperimentTopics(EXP).updates())) {
-            TensorChunk c = schema.deserialize(r.value());
-            if (c.getSender() == sender) {
-                return c;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (topicExists(kafka, new ExperimentTopics(EXP).updates())) {
+                for (ConsumerRecord<byte[], byte[]> r : readAll(kafka, new ExperimentTopics(EXP).updates())) {
+                    TensorChunk c = schema.deserialize(r.value());
+                    if (c.getSender() == sender) {
+                        return c;
+                    }
+                }
             }
+            Thread.sleep(50);
         }
-        throw new AssertionError("client " + sender + " has sent nothing yet");
+        throw new AssertionError("client " + sender + " sent nothing in 3 minutes");
+    }
+
+    private static boolean topicExists(KafkaEndpoints kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.listTopics(Duration.ofSeconds(5)).containsKey(topic);
+        }
     }
 
     /** Dead letters by the same key as {@link #sendForgeries} gives, decoded from their raw bytes. */

@@ -62,16 +62,22 @@ class RecoveryITCase {
         ModelStore failedStore = ModelStore.local(out.resolve("recovery-failed-models"));
         assertThat(failedStore.list()).extracting(ModelVersionInfo::version).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
         for (long v = 0; v <= ROUNDS; v++) {
-            assertThat(failedStore.show(v).sha256()).as("version %d", v).isEqualTo(cleanStore.show(v).sha256());
+            // Within float tolerance, as the issue asks: a restarted subtask may train on a fresh
+            // PyTorch model whose kernels round differently in the last bit; a round lost or
+            // applied twice moves the model by a whole step (about 1e-2 here).
+            assertThat(maxAbsDiff(failedStore.load(v), cleanStore.load(v))).as("version %d vs the clean run", v).isLessThan(1e-4);
         }
-        float[][] a = cleanStore.load(ROUNDS);
-        float[][] b = failedStore.load(ROUNDS);
+        assertThat(failed.finalAccuracy()).isCloseTo(clean.finalAccuracy(), org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    private static double maxAbsDiff(float[][] a, float[][] b) {
+        double max = 0;
         for (int l = 0; l < a.length; l++) {
             for (int i = 0; i < a[l].length; i++) {
-                assertThat(b[l][i]).isCloseTo(a[l][i], org.assertj.core.data.Offset.offset(1e-6f));
+                max = Math.max(max, Math.abs((double) a[l][i] - b[l][i]));
             }
         }
-        assertThat(failed.finalAccuracy()).isEqualTo(clean.finalAccuracy());
+        return max;
     }
 
     private static ExperimentRunner.Result run(String experiment, long failAt, URI rest, Path out) throws Exception {

@@ -64,6 +64,12 @@ public class RoundTracker extends KeyedCoProcessFunction<String, TensorChunk, Ro
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        // Field initializers of transient fields do not run when Flink deserializes the function
+        // on a task manager: without this the dashboard would show accuracy 0 instead of NaN.
+        round = -1;
+        accuracy = Double.NaN;
+        loss = Double.NaN;
+        byzantineWeight = Double.NaN;
         store = modelStoreDir == null ? null : FlinkStoreFiles.open(modelStoreDir);
         layout = settings.tensorLayout();
         ids = new ChunkIds(layout, settings.chunkSize());

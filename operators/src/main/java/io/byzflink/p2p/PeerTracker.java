@@ -42,6 +42,11 @@ public class PeerTracker extends KeyedProcessFunction<String, NodeReport, RoundR
 
     @Override
     public void open(OpenContext openContext) {
+        // Transient field initializers do not run after deserialization on a task manager.
+        round = -1;
+        meanAccuracy = Double.NaN;
+        minAccuracy = Double.NaN;
+        consensusDistance = Double.NaN;
         rounds = getRuntimeContext().getMapState(new MapStateDescriptor<>("rounds", Types.LONG, TypeInformation.of(HonestRound.class)));
         bytesTotal = getRuntimeContext().getState(new ValueStateDescriptor<>("bytes-total", Types.LONG));
         MetricGroup m = getRuntimeContext().getMetricGroup();

@@ -52,6 +52,15 @@ public final class AggregationPlan implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Coordinates per block in the coordinate-wise phase C (50 x 256 keys = 50 KB, in L1/L2). */
   static final int CW_BLOCK = 256;
+  /** Target size of the keys of one gathered chunk of blocks (fits the 1 MB L2 with room). */
+  static final int CW_CHUNK_BYTES = 512 * 1024;
+  /** At most this many blocks per gathered chunk (few rows: 16 x 1 KB runs per row suffice). */
+  static final int CW_MAX_SUBS = 16;
+  /**
+   * Fewest rows for the register-blocked sort in phase C. For a handful of rows the plain network
+   * is short and padding to 32 rows would dominate (a judgement, not measured).
+   */
+  static final int CW_BLOCKED_MIN_ROWS = 12;
   /**
    * Whether coordinate-wise phase C sorts aligned blocks of 16 rows in registers first
    * ({@code -Dbyzflink.cwBlocks=true}); see {@link io.byzflink.robust.kernel.Kernels#sortBlocks16}.
@@ -676,16 +685,42 @@ public final class AggregationPlan implements Serializable {
     }
     int m = s.rows();
     int stride = CW_BLOCK;
-    int[] scratch = new int[m * stride];
-    int[] raw = attribution == null ? null : new int[m * stride];
+    // Selected rows are copied a chunk of several blocks at a time, each row in one long run
+    // (see Kernels#gatherKeysBlocked); the chunk's keys (about CW_CHUNK_BYTES) stay in L2 while
+    // the network runs block by block on L1-sized pieces.
     Networks.Network net = network(s.coordinateRule(), m, s.coordinateParam());
+    int rowsP = net.paddedRows;
+    int subs = Math.max(1, Math.min(CW_MAX_SUBS, CW_CHUNK_BYTES / (4 * stride * rowsP)));
+    int[][] bufs = new int[subs][rowsP * stride];
+    int[] raw = attribution == null ? null : new int[m * stride];
+    int chunk = subs * stride;
+    boolean fused = false;
     for (int b0 = 0; b0 < len; b0 += stride) {
       int bl = Math.min(stride, len - b0);
-      k.gatherKeys(rows, s.rowInputs(), s.mixing(), s.inputs(), m, b0, bl, scratch, stride);
+      int j = (b0 % chunk) / stride;
+      int[] scratch = bufs[j];
+      if (s.mixing() != null) {
+        k.gatherKeys(rows, s.rowInputs(), s.mixing(), s.inputs(), m, b0, bl, scratch, stride);
+      } else if (j == 0) {
+        int cl = Math.min(chunk, len - b0);
+        fused = raw == null && m >= CW_BLOCKED_MIN_ROWS
+            && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP);
+        if (!fused) {
+          k.gatherKeysBlocked(rows, s.rowInputs(), m, b0, cl, bufs, stride);
+        }
+      }
       if (raw != null) {
         System.arraycopy(scratch, 0, raw, 0, m * stride);
       }
-      if (CW_BLOCKS && net.blocks16 > 0 && k.sortBlocks16(scratch, stride, bl, net.blocks16)) {
+      if (fused) {
+        // Register-blocked sort: blocks of 16 sorted while gathering, merged into sorted blocks
+        // of 32 (and 64), then only the pruned network's late phases pass over memory.
+        if (!k.mergeBlocks32(scratch, stride, bl, rowsP / 32)
+            || (net.sort64 && !mergeBlocks64(k, net, scratch, stride, bl))) {
+          throw new IllegalStateException("blocked kernels refused a block they accepted before");
+        }
+        k.network(scratch, stride, bl, net.restLoBlocked, net.restHiBlocked);
+      } else if (CW_BLOCKS && net.blocks16 > 0 && k.sortBlocks16(scratch, stride, bl, net.blocks16)) {
         k.network(scratch, stride, bl, net.restLo, net.restHi);
       } else {
         k.network(scratch, stride, bl, net.lo, net.hi);
@@ -704,6 +739,12 @@ public final class AggregationPlan implements Serializable {
         Attribution.add(s, raw, scratch, stride, bl, attribution);
       }
     }
+  }
+
+  private static boolean mergeBlocks64(Kernels k, Networks.Network net, int[] s, int stride,
+      int len) {
+    k.network(s, stride, len, net.merge64Lo, net.merge64Hi);
+    return k.cleanBlocks16(s, stride, len, net.paddedRows / 16);
   }
 
   static Networks.Network network(CoordinateRule rule, int m, int param) {

@@ -12,8 +12,8 @@ import java.util.OptionalInt;
  * owns ({@code getRuntimeContext().getExternalResourceInfos("gpu")} -> property {@code index}),
  * the engine tells how many GPUs it can use, and the configuration says {@code auto|cpu|gpu}.
  * Keeping the decision free of Flink and of the engine makes every branch testable on a machine
- * without a GPU; the operator gathers the two facts and calls {@link #select}, then
- * {@link #toDjl}.
+ * without a GPU; the operator ({@code io.byzflink.operators.FlinkGpu}) gathers the two facts and
+ * calls {@link #select}, logs the reason, then {@link #toDjl}.
  */
 public final class DeviceSelector {
 
@@ -52,64 +52,79 @@ public final class DeviceSelector {
     private DeviceSelector() {}
 
     /**
-     * Decides the device.
+     * What {@code device: gpu} needs, in one message: a GPU from Flink and a CUDA build of PyTorch.
+     * Part of every "no usable GPU" error.
+     */
+    public static final String GPU_SETUP = "device: gpu needs both (1) a GPU from Flink: the task"
+            + " managers' config.yaml sets external-resources: gpu, external-resource.gpu.amount: 1 and"
+            + " external-resource.gpu.driver-factory.class:"
+            + " org.apache.flink.externalresource.gpu.GPUDriverFactory, with"
+            + " flink-external-resource-gpu-2.0.0.jar and its discovery scripts in"
+            + " plugins/external-resource-gpu/ (a local MiniCluster run never gets one), and (2) a"
+            + " CUDA build of PyTorch: ai.djl.pytorch:pytorch-native-cu128:2.7.1:linux-x86_64 instead"
+            + " of pytorch-native-cpu on the task managers' classpath, with an NVIDIA driver for CUDA"
+            + " 12.8; or set device: auto (the GPU when both are there, else the CPU) or device: cpu."
+            + " See docs/gpu.md";
+
+    /**
+     * Decides the device from three facts, with no Flink and no engine involved.
      *
      * <ul>
-     *   <li>{@code cpu}: CPU.
+     *   <li>{@code cpu}: CPU, whatever Flink assigned.
      *   <li>{@code auto} (also null or blank): the GPU Flink assigned when it assigned one and the
-     *       engine sees it, else CPU. A Flink index the engine cannot see (CPU-only natives,
-     *       CUDA_VISIBLE_DEVICES) also falls back to CPU: auto never fails.
-     *   <li>{@code gpu}: the GPU Flink assigned; without an assignment (MiniCluster and local runs
-     *       always have none) GPU 0 if the engine sees any; otherwise an error that says why.
+     *       engine has CUDA; CPU when Flink assigned none (MiniCluster, local runs) or the engine
+     *       sees no GPU (CPU-only natives). The caller logs {@link DeviceChoice#reason()}.
+     *   <li>{@code gpu}: the GPU Flink assigned; an error naming what to install and configure
+     *       ({@link #GPU_SETUP}) when Flink assigned none or the engine sees no GPU.
+     *   <li>Both {@code auto} and {@code gpu}: an error when Flink's index is negative or not below
+     *       the number of GPUs the engine sees (CUDA_VISIBLE_DEVICES hiding GPUs from the task
+     *       manager, or the discovery script reporting physical indexes the process cannot see):
+     *       silently training on the CPU of a GPU task manager would hide a misconfiguration.
      * </ul>
      *
      * @param mode {@code auto|cpu|gpu}, case-insensitive
      * @param flinkGpuIndex the index Flink's GPU external resource gave this task manager, if any
-     * @param engineGpuCount GPUs visible to the PyTorch engine
-     * @throws IllegalArgumentException for an unknown mode, or {@code gpu} when no usable GPU
+     * @param engineGpuCount GPUs visible to the PyTorch engine (0 without a CUDA build)
+     * @throws IllegalArgumentException for an unknown mode, {@code gpu} without a usable GPU, or a
+     *     Flink GPU index the engine cannot see
      */
     public static DeviceChoice select(String mode, OptionalInt flinkGpuIndex, int engineGpuCount) {
         Objects.requireNonNull(flinkGpuIndex, "flinkGpuIndex");
         String m = mode == null || mode.isBlank() ? "auto" : mode.trim().toLowerCase(Locale.ROOT);
-        switch (m) {
-            case "cpu":
-                return DeviceChoice.cpu("configured cpu");
-            case "auto":
-                if (flinkGpuIndex.isEmpty()) {
-                    return DeviceChoice.cpu("auto: Flink assigned no gpu");
-                }
-                if (engineGpuCount <= 0) {
-                    return DeviceChoice.cpu("auto: Flink assigned gpu " + flinkGpuIndex.getAsInt()
-                            + " but the engine sees no gpu (cpu-only natives?)");
-                }
-                if (flinkGpuIndex.getAsInt() >= engineGpuCount || flinkGpuIndex.getAsInt() < 0) {
-                    return DeviceChoice.cpu("auto: Flink assigned gpu " + flinkGpuIndex.getAsInt()
-                            + " but the engine sees only " + engineGpuCount);
-                }
-                return DeviceChoice.gpu(flinkGpuIndex.getAsInt(), "auto: Flink assigned gpu "
-                        + flinkGpuIndex.getAsInt());
-            case "gpu":
-                if (engineGpuCount <= 0) {
-                    throw new IllegalArgumentException("device=gpu but the PyTorch engine sees no"
-                            + " gpu (CPU-only pytorch-native-cpu on the classpath, no driver, or"
-                            + " CUDA_VISIBLE_DEVICES empty)"
-                            + flinkGpuIndex.stream().mapToObj(i -> "; Flink assigned gpu " + i)
-                                    .findFirst().orElse(""));
-                }
-                if (flinkGpuIndex.isPresent()) {
-                    int i = flinkGpuIndex.getAsInt();
-                    if (i < 0 || i >= engineGpuCount) {
-                        throw new IllegalArgumentException("device=gpu: Flink assigned gpu " + i
-                                + " but the engine sees only " + engineGpuCount + " gpu(s)");
-                    }
-                    return DeviceChoice.gpu(i, "configured gpu, Flink assigned gpu " + i);
-                }
-                return DeviceChoice.gpu(0, "configured gpu, no Flink assignment: gpu 0 of "
-                        + engineGpuCount);
-            default:
-                throw new IllegalArgumentException("unknown device '" + mode + "'; allowed: "
-                        + MODES);
+        if (!m.equals("auto") && !m.equals("cpu") && !m.equals("gpu")) {
+            throw new IllegalArgumentException("unknown device '" + mode + "'; allowed: " + MODES);
         }
+        if (m.equals("cpu")) {
+            return DeviceChoice.cpu("configured cpu");
+        }
+        int gpus = Math.max(0, engineGpuCount);
+        if (flinkGpuIndex.isEmpty() || gpus == 0) {
+            String missing = flinkGpuIndex.isEmpty()
+                    ? (gpus == 0 ? "Flink assigned this task manager no gpu and the PyTorch engine"
+                            + " sees no gpu"
+                            : "Flink assigned this task manager no gpu (the engine sees " + gpus + ")")
+                    : "Flink assigned gpu " + flinkGpuIndex.getAsInt() + " but the PyTorch engine sees"
+                            + " no gpu (CPU-only natives?)";
+            if (m.equals("auto")) {
+                return DeviceChoice.cpu("auto: " + missing + "; training on the cpu");
+            }
+            throw new IllegalArgumentException(missing + ". " + GPU_SETUP);
+        }
+        int index = flinkGpuIndex.getAsInt();
+        if (index < 0 || index >= gpus) {
+            throw new IllegalArgumentException("device: " + m + ": Flink assigned gpu " + index
+                    + " but the PyTorch engine sees only " + gpus + " gpu(s) (indexes 0.." + (gpus - 1)
+                    + "); do not set CUDA_VISIBLE_DEVICES on a task manager that uses Flink's gpu"
+                    + " resource, and set CUDA_DEVICE_ORDER=PCI_BUS_ID so CUDA numbers GPUs as"
+                    + " nvidia-smi does");
+        }
+        return DeviceChoice.gpu(index, m + ": Flink assigned gpu " + index + " of the " + gpus
+                + " the engine sees");
+    }
+
+    /** {@link #select} then {@link #toDjl}: the DJL device the three facts lead to. */
+    public static Device device(String mode, OptionalInt flinkGpuIndex, int engineGpuCount) {
+        return toDjl(select(mode, flinkGpuIndex, engineGpuCount));
     }
 
     /** The DJL device for a choice. Creates no engine. */

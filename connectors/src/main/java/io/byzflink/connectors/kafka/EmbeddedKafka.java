@@ -136,6 +136,14 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if the broker could not start (the message says why)
      */
     public static EmbeddedKafka start(Map<String, String> brokerConfigOverrides) {
+        return start(0, brokerConfigOverrides);
+    }
+
+    /**
+     * Starts a broker whose client listener is on {@code brokerPort} (0: a free port), e.g. a
+     * long-lived broker for a local cluster that other processes find at a known address.
+     */
+    public static EmbeddedKafka start(int brokerPort, Map<String, String> brokerConfigOverrides) {
         long startNanos = System.nanoTime();
         int nodeId = NEXT_NODE_ID.getAndIncrement();
         Path logDir = null;
@@ -152,7 +160,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             controllerSocket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
             int controllerPort = ((InetSocketAddress) controllerSocket.getLocalAddress()).getPort();
 
-            Map<String, Object> props = defaults(nodeId, controllerPort, dataDir, metadataDir);
+            Map<String, Object> props = defaults(nodeId, controllerPort, brokerPort, dataDir, metadataDir);
             props.putAll(brokerConfigOverrides);
             KafkaConfig config = new KafkaConfig(props, false);
 
@@ -197,13 +205,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> defaults(int nodeId, int controllerPort, Path dataDir, Path metadataDir) {
+    private static Map<String, Object> defaults(int nodeId, int controllerPort, int brokerPort, Path dataDir, Path metadataDir) {
         Map<String, Object> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(nodeId));
         p.put("controller.quorum.voters", nodeId + "@" + LOOPBACK + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", BROKER_LISTENER + "://" + LOOPBACK + ":0," + CONTROLLER_LISTENER + "://" + LOOPBACK + ":"
+        p.put("listeners", BROKER_LISTENER + "://" + LOOPBACK + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + LOOPBACK + ":"
                 + controllerPort);
         p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", BROKER_LISTENER);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code byzflink} command line: one subcommand per thing a user does. */
 @Command(name = "byzflink", mixinStandardHelpOptions = true, version = "ByzFlink 0.1.0",
         description = "Byzantine-robust federated and decentralized learning on Apache Flink, fed through Kafka.",
-        subcommands = {RunCommand.class, AggregateCommand.class, AttackCommand.class, BenchCommand.class, PlotCommand.class, ModelsCommand.class,
+        subcommands = {RunCommand.class, AggregateCommand.class, AttackCommand.class, BenchCommand.class, PlotCommand.class, ModelsCommand.class, ClusterCommand.class, KafkaCommand.class, SubmitCommand.class,
             ClientCommand.class, CommandLine.HelpCommand.class})
 public final class ByzFlinkCli implements Runnable {
 

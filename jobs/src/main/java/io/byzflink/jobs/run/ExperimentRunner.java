@@ -112,9 +112,7 @@ public final class ExperimentRunner {
             out.printf("Flink job %s running; dashboard: http://127.0.0.1:%d/#/job/running/%s/overview%n",
                     job.getJobID(), options.dashboardPort(), job.getJobID());
             try {
-                List<RoundReport> reports = follow(config, kafka, job, dir, options);
-                RoundPlot.write(reports, experiment + " (" + config.get(ExperimentOptions.RULE) + ")", dir.resolve("rounds.png"));
-                out.printf("Results: %s/rounds.jsonl, rounds.csv, rounds.png%n", dir);
+                List<RoundReport> reports = followAndPlot(config, kafka, of(job), options);
                 return new Result(job.getJobID(), reports, dir);
             } finally {
                 stop(job);
@@ -126,7 +124,55 @@ public final class ExperimentRunner {
         }
     }
 
-    private static List<RoundReport> follow(ExperimentConfig config, KafkaEndpoints kafka, JobClient job, Path dir,
+    /** A job being followed: its id, whether it ended (throwing its failure), and how to cancel it. */
+    public interface RunningJob {
+        JobID id();
+
+        /** True once the job reached a terminal state; throws the job's failure if it failed. */
+        boolean ended() throws Exception;
+
+        void cancel() throws Exception;
+    }
+
+    /** A job submitted through an environment of this JVM. */
+    static RunningJob of(JobClient job) {
+        return new RunningJob() {
+            @Override
+            public JobID id() {
+                return job.getJobID();
+            }
+
+            @Override
+            public boolean ended() throws Exception {
+                if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                    job.getJobExecutionResult().get(10, TimeUnit.SECONDS); // throws the job's failure
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            public void cancel() {
+                stop(job);
+            }
+        };
+    }
+
+    /**
+     * Follows a running job's reports topic until round {@code rounds - 1}: one progress line per
+     * round, rounds.jsonl/csv and the plot under {@code options.outDir()/<experiment>}.
+     */
+    public static List<RoundReport> followAndPlot(ExperimentConfig config, KafkaEndpoints kafka, RunningJob job, Options options)
+            throws Exception {
+        String experiment = config.get(ExperimentOptions.EXPERIMENT);
+        Path dir = options.outDir().resolve(experiment);
+        List<RoundReport> reports = follow(config, kafka, job, dir, options);
+        RoundPlot.write(reports, experiment + " (" + config.get(ExperimentOptions.RULE) + ")", dir.resolve("rounds.png"));
+        options.progress().printf("Results: %s/rounds.jsonl, rounds.csv, rounds.png%n", dir);
+        return reports;
+    }
+
+    private static List<RoundReport> follow(ExperimentConfig config, KafkaEndpoints kafka, RunningJob job, Path dir,
             Options options) throws Exception {
         int rounds = config.get(ExperimentOptions.ROUNDS);
         String topic = new ExperimentTopics(config.get(ExperimentOptions.EXPERIMENT)).reports();
@@ -150,14 +196,12 @@ public final class ExperimentRunner {
                     reports.add(report);
                     log.append(report);
                     options.progress().println(progressLine(report, rounds));
-                    options.onRound().accept(job.getJobID(), report);
+                    options.onRound().accept(job.id(), report);
                     next++;
                     lastProgress = System.nanoTime();
                 }
-                JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-                if (status.isGloballyTerminalState()) {
-                    job.getJobExecutionResult().get(10, TimeUnit.SECONDS); // throws the job's failure
-                    throw new IllegalStateException("the job ended (" + status + ") before round " + next);
+                if (job.ended()) {
+                    throw new IllegalStateException("the job ended before round " + next);
                 }
                 if (System.nanoTime() - lastProgress > options.roundTimeout().toNanos()) {
                     throw new IllegalStateException("no round finished in " + options.roundTimeout().toSeconds()

@@ -28,12 +28,49 @@ public final class Networks {
      */
     public final int[] restLo;
     public final int[] restHi;
-    Network(int[] lo, int[] hi, int blocks16, int[] restLo, int[] restHi) {
+    /**
+     * Rows of the padded layout used by the register-blocked path: the m wires plus +infinity
+     * padding up to a whole number of blocks of 32 (or of 64 when {@link #sort64}). Padding is
+     * what Batcher's network assumes beyond m, so fully sorting every padded aligned block gives
+     * exactly the state the network reaches after its phases inside those blocks.
+     */
+    public final int paddedRows;
+    /**
+     * Whether the blocked path also fully sorts every aligned block of 64 padded wires (merging
+     * its two sorted halves of 32 with {@link #merge64Lo} then sorted halves of 16 cleaned in
+     * registers) before {@link #restLoBlocked}; chosen when that needs fewer passes over memory.
+     */
+    public final boolean sort64;
+    /**
+     * Comparators left once every padded aligned block of 32 (or 64 with {@link #sort64}) wires is
+     * fully sorted: the pruned network's comparators of Batcher's phases p &gt;= 32 (resp. 64).
+     * Exact because any comparator set between the pruned and the full network gives the same
+     * read outputs, and a fully sorted block is the unique state Batcher's earlier phases reach.
+     */
+    public final int[] restLoBlocked;
+    public final int[] restHiBlocked;
+    /**
+     * The first two steps of the bitonic merge of each aligned block of 64 padded wires whose
+     * halves (32 each) are sorted: wire i against its mirror 63 - i, then i against i + 16 inside
+     * each half. What is left to sort each block of 16 stays inside it (done in registers).
+     */
+    public final int[] merge64Lo;
+    public final int[] merge64Hi;
+
+    Network(int[] lo, int[] hi, int blocks16, int[] restLo, int[] restHi, int paddedRows,
+        boolean sort64, int[] restLoBlocked, int[] restHiBlocked, int[] merge64Lo,
+        int[] merge64Hi) {
       this.lo = lo;
       this.hi = hi;
       this.blocks16 = blocks16;
       this.restLo = restLo;
       this.restHi = restHi;
+      this.paddedRows = paddedRows;
+      this.sort64 = sort64;
+      this.restLoBlocked = restLoBlocked;
+      this.restHiBlocked = restHiBlocked;
+      this.merge64Lo = merge64Lo;
+      this.merge64Hi = merge64Hi;
     }
 
     public int size() {
@@ -161,6 +198,8 @@ public final class Networks {
     int[] hi = new int[count];
     int blocks = m / 16;
     List<int[]> rest = new ArrayList<>();
+    List<int[]> rest32 = new ArrayList<>();
+    List<int[]> rest64 = new ArrayList<>();
     int q = 0;
     for (int c = 0; c < all.size(); c++) {
       if (keep[c]) {
@@ -171,9 +210,35 @@ public final class Networks {
         if (!(cmp[2] <= 8 && cmp[1] < 16 * blocks)) {
           rest.add(cmp);
         }
+        if (cmp[2] >= 32) {
+          rest32.add(cmp);
+        }
+        if (cmp[2] >= 64) {
+          rest64.add(cmp);
+        }
       }
     }
-    return new Network(lo, hi, blocks, column(rest, 0), column(rest, 1));
+    // The 64-merge costs 64 compare-exchange passes over memory (mirror and i+16 steps) per
+    // block of 64 that has two non-empty halves, plus four register cleanings (about 16 passes).
+    List<int[]> merge64 = new ArrayList<>();
+    for (int b = 0; 64 * b + 32 < m; b++) {
+      for (int i = 0; i < 32; i++) {
+        merge64.add(new int[] {64 * b + i, 64 * b + 63 - i});
+      }
+      for (int h = 0; h < 2; h++) {
+        for (int i = 0; i < 16; i++) {
+          merge64.add(new int[] {64 * b + 32 * h + i, 64 * b + 32 * h + i + 16});
+        }
+      }
+    }
+    boolean sort64 = !merge64.isEmpty() && rest64.size() + merge64.size() * 5 / 4 < rest32.size();
+    int padded = sort64 ? (m + 63) / 64 * 64 : (m + 31) / 32 * 32;
+    List<int[]> restB = sort64 ? rest64 : rest32;
+    if (!sort64) {
+      merge64.clear();
+    }
+    return new Network(lo, hi, blocks, column(rest, 0), column(rest, 1), padded, sort64,
+        column(restB, 0), column(restB, 1), column(merge64, 0), column(merge64, 1));
   }
 
   private static int[] column(List<int[]> l, int c) {

@@ -54,6 +54,26 @@ public interface Kernels {
       int[] scratch, int stride);
 
   /**
+   * Copies rows {@code sel[0..m)} of the coordinate range {@code [from, from + len)} as sort keys
+   * into consecutive blocks of {@code sub} coordinates: coordinate {@code from + t} of row r goes
+   * to {@code blocks[t / sub][r * sub + t % sub]}. Same keys as {@link #gatherKeys} with
+   * {@code mix == null}, but each row is read as one long sequential run: reading the m rows
+   * {@code sub} floats at a time (1 KB per row, then the next row) costs about 3 read passes on
+   * a 50 x 10^6 input (the hardware prefetchers lose track of 50 short streams), long runs cost
+   * about one.
+   */
+  default void gatherKeysBlocked(float[][] rows, int[] sel, int m, int from, int len,
+      int[][] blocks, int sub) {
+    for (int r = 0; r < m; r++) {
+      float[] x = rows[sel[r]];
+      int o = r * sub;
+      for (int t = 0; t < len; t++) {
+        blocks[t / sub][o + t % sub] = key(x[from + t]);
+      }
+    }
+  }
+
+  /**
    * Applies a comparator network to the columns of the key scratch: for each comparator c in order,
    * for each column t &lt; len: {@code (s[lo[c]*stride+t], s[hi[c]*stride+t]) := (min, max)}.
    */
@@ -71,6 +91,38 @@ public interface Kernels {
    * network.
    */
   default boolean sortBlocks16(int[] scratch, int stride, int len, int blocks) {
+    return false;
+  }
+
+  /**
+   * {@link #gatherKeysBlocked} fused with sorting blocks of 16: writes {@code paddedRows}
+   * (a multiple of 16, at least m) rows of keys into the blocks, rows {@code r < m} from
+   * {@code rows[sel[r]]} and rows {@code m..paddedRows} as padding ({@code Integer.MAX_VALUE},
+   * above every finite and infinite key), every aligned group of 16 rows sorted per column on the
+   * way (in registers, read straight from the inputs). Returns false (doing nothing) when there
+   * is no such fast path or len is not a multiple of its vector length; callers then gather and
+   * run the whole network.
+   */
+  default boolean gatherSortBlocks16(float[][] rows, int[] sel, int m, int from, int len,
+      int[][] blocks, int sub, int paddedRows) {
+    return false;
+  }
+
+  /**
+   * Sorts, per column, each of the first {@code blocks} aligned groups of 16 rows that holds a
+   * bitonic sequence (the last four steps of a bitonic merge, in registers). Returns false
+   * (doing nothing) when there is no such fast path or len does not suit it.
+   */
+  default boolean cleanBlocks16(int[] scratch, int stride, int len, int blocks) {
+    return false;
+  }
+
+  /**
+   * For each of the first {@code blocks} aligned groups of 32 rows whose two halves of 16 are
+   * each sorted per column, merges them into 32 sorted rows per column, in registers (Batcher's
+   * phase p = 16 of that group). Returns false (doing nothing) when there is no such fast path.
+   */
+  default boolean mergeBlocks32(int[] scratch, int stride, int len, int blocks) {
     return false;
   }
 

@@ -45,9 +45,10 @@ final class VectorKernels implements Kernels {
     return "vector-" + D.vectorBitSize();
   }
 
-  private static DoubleVector toD(float[] a, int off) {
-    return (DoubleVector) FloatVector.fromArray(FH, a, off).convertShape(VectorOperators.F2D, D, 0);
-  }
+  /*
+   * Floats to doubles: ((DoubleVector) FloatVector.fromArray(FH, a, off).convertShape(F2D, D, 0)),
+   * written out at every use rather than in a helper, for the reason given at the key flip below.
+   */
 
   @Override
   public void gram(float[][] rows, int k, int from, int len, double[] packed) {
@@ -69,7 +70,7 @@ final class VectorKernels implements Kernels {
         int s = from + b0;
         int t = 0;
         for (; t + DL <= bl; t += DL) {
-          toD(x, s + t).intoArray(buf, base + t);
+          ((DoubleVector) FloatVector.fromArray(FH, x, s + t).convertShape(VectorOperators.F2D, D, 0)).intoArray(buf, base + t);
         }
         for (; t < bl; t++) {
           buf[base + t] = x[s + t];
@@ -220,11 +221,11 @@ final class VectorKernels implements Kernels {
     int t = 0;
     for (; t + DL <= len; t += DL) {
       int o = from + t;
-      DoubleVector xv = toD(x, o);
-      a0 = xv.fma(toD(y0, o), a0);
-      a1 = xv.fma(toD(y1, o), a1);
-      a2 = xv.fma(toD(y2, o), a2);
-      a3 = xv.fma(toD(y3, o), a3);
+      DoubleVector xv = ((DoubleVector) FloatVector.fromArray(FH, x, o).convertShape(VectorOperators.F2D, D, 0));
+      a0 = xv.fma(((DoubleVector) FloatVector.fromArray(FH, y0, o).convertShape(VectorOperators.F2D, D, 0)), a0);
+      a1 = xv.fma(((DoubleVector) FloatVector.fromArray(FH, y1, o).convertShape(VectorOperators.F2D, D, 0)), a1);
+      a2 = xv.fma(((DoubleVector) FloatVector.fromArray(FH, y2, o).convertShape(VectorOperators.F2D, D, 0)), a2);
+      a3 = xv.fma(((DoubleVector) FloatVector.fromArray(FH, y3, o).convertShape(VectorOperators.F2D, D, 0)), a3);
     }
     double[] r = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
         a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
@@ -250,8 +251,8 @@ final class VectorKernels implements Kernels {
       DoubleVector b = DoubleVector.zero(D);
       int t = 0;
       for (; t + 2 * DL <= len; t += 2 * DL) {
-        DoubleVector u = toD(x, from + t);
-        DoubleVector v = toD(x, from + t + DL);
+        DoubleVector u = ((DoubleVector) FloatVector.fromArray(FH, x, from + t).convertShape(VectorOperators.F2D, D, 0));
+        DoubleVector v = ((DoubleVector) FloatVector.fromArray(FH, x, from + t + DL).convertShape(VectorOperators.F2D, D, 0));
         a = u.fma(u, a);
         b = v.fma(v, b);
       }
@@ -267,12 +268,17 @@ final class VectorKernels implements Kernels {
 
   @Override
   public boolean anyNonFinite(float[] row, int from, int len) {
-    FloatVector acc = FloatVector.zero(F);
+    // x * 0 is 0 for finite x and NaN otherwise; two accumulators halve the FP add latency
+    // chain. Float arithmetic on purpose: an IntVector max/and here changed how C2 later
+    // compiled the integer sorting kernels (boxed, 10x slower, in some JVMs and not others).
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
     int t = 0;
-    for (; t + FL <= len; t += FL) {
-      acc = acc.add(FloatVector.fromArray(F, row, from + t).mul(0f));
+    for (; t + 2 * FL <= len; t += 2 * FL) {
+      a0 = a0.add(FloatVector.fromArray(F, row, from + t).mul(0f));
+      a1 = a1.add(FloatVector.fromArray(F, row, from + t + FL).mul(0f));
     }
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
     for (; t < len; t++) {
       s += row[from + t] * 0f;
     }
@@ -312,10 +318,10 @@ final class VectorKernels implements Kernels {
         int s = from + b0;
         for (int t = 0; t < vl; t += DL) {
           DoubleVector a = DoubleVector.fromArray(D, acc, t);
-          a = toD(x0, s + t).fma(v0, a);
-          a = toD(x1, s + t).fma(v1, a);
-          a = toD(x2, s + t).fma(v2, a);
-          a = toD(x3, s + t).fma(v3, a);
+          a = ((DoubleVector) FloatVector.fromArray(FH, x0, s + t).convertShape(VectorOperators.F2D, D, 0)).fma(v0, a);
+          a = ((DoubleVector) FloatVector.fromArray(FH, x1, s + t).convertShape(VectorOperators.F2D, D, 0)).fma(v1, a);
+          a = ((DoubleVector) FloatVector.fromArray(FH, x2, s + t).convertShape(VectorOperators.F2D, D, 0)).fma(v2, a);
+          a = ((DoubleVector) FloatVector.fromArray(FH, x3, s + t).convertShape(VectorOperators.F2D, D, 0)).fma(v3, a);
           a.intoArray(acc, t);
         }
         for (int t = vl; t < bl; t++) {
@@ -328,7 +334,7 @@ final class VectorKernels implements Kernels {
         DoubleVector v0 = DoubleVector.broadcast(D, c0);
         int s = from + b0;
         for (int t = 0; t < vl; t += DL) {
-          toD(x0, s + t).fma(v0, DoubleVector.fromArray(D, acc, t)).intoArray(acc, t);
+          ((DoubleVector) FloatVector.fromArray(FH, x0, s + t).convertShape(VectorOperators.F2D, D, 0)).fma(v0, DoubleVector.fromArray(D, acc, t)).intoArray(acc, t);
         }
         for (int t = vl; t < bl; t++) {
           acc[t] += c0 * x0[s + t];
@@ -346,22 +352,22 @@ final class VectorKernels implements Kernels {
     }
   }
 
-  /** Keys to float bits and back, lane-wise (the key map is an involution). */
-  private static IntVector flip(IntVector b) {
-    return b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-  }
-
-  /** DL keys at s[off..] as doubles. */
-  private static DoubleVector keysToD(int[] s, int off) {
-    return (DoubleVector) flip(IntVector.fromArray(IH, s, off)).reinterpretAsFloats()
-        .convertShape(VectorOperators.F2D, D, 0);
-  }
+  /*
+   * Keys to float bits and back, lane-wise (the key map is an involution):
+   * b ^ ((b >> 31) >>> 1). Written out at every use instead of in a helper method: when C2
+   * compiles a large kernel it stops inlining ordinary methods (NodeCountInliningCutoff; the
+   * Vector API's own methods are force-inlined), and a vector crossing a call that was not
+   * inlined is boxed on the heap. That happened nondeterministically (depending on compilation
+   * order), making a kernel 2-5x slower in some JVMs and not in others.
+   */
 
   private static void toKeys(float[] x, int from, int[] s, int o, int len) {
     int vl = len / IL * IL;
     int t = 0;
     for (; t < vl; t += IL) {
-      flip(FloatVector.fromArray(F, x, from + t).reinterpretAsInts()).intoArray(s, o + t);
+      IntVector b = FloatVector.fromArray(F, x, from + t).reinterpretAsInts();
+      b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+          .intoArray(s, o + t);
     }
     for (; t < len; t++) {
       s[o + t] = Kernels.key(x[from + t]);
@@ -390,7 +396,7 @@ final class VectorKernels implements Kernels {
         DoubleVector wv = DoubleVector.broadcast(D, w);
         int t = 0;
         for (; t < vl; t += DL) {
-          toD(x, from + t).fma(wv, DoubleVector.fromArray(D, acc, t)).intoArray(acc, t);
+          ((DoubleVector) FloatVector.fromArray(FH, x, from + t).convertShape(VectorOperators.F2D, D, 0)).fma(wv, DoubleVector.fromArray(D, acc, t)).intoArray(acc, t);
         }
         for (; t < len; t++) {
           acc[t] += w * x[from + t];
@@ -401,12 +407,83 @@ final class VectorKernels implements Kernels {
       for (; t < vl; t += DL) {
         IntVector keys = DoubleVector.fromArray(D, acc, t).convertShape(VectorOperators.D2F, FH, 0)
             .reinterpretAsInts();
-        flip(keys).intoArray(scratch, o + t);
+        keys.lanewise(VectorOperators.XOR, keys.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+            .intoArray(scratch, o + t);
       }
       for (; t < len; t++) {
         scratch[o + t] = Kernels.key((float) acc[t]);
       }
     }
+  }
+
+  @Override
+  public void gatherKeysBlocked(float[][] rows, int[] sel, int m, int from, int len,
+      int[][] blocks, int sub) {
+    for (int r = 0; r < m; r++) {
+      float[] x = rows[sel[r]];
+      for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
+        toKeys(x, from + t0, blocks[j], r * sub, Math.min(sub, len - t0));
+      }
+    }
+  }
+
+  /** Float whose key is Integer.MAX_VALUE (a NaN above +infinity): the padding of the sort. */
+  private static final float PAD = Float.intBitsToFloat(Integer.MAX_VALUE);
+  /** Shared read-only row of PAD values, grown on demand (the padding wires' "input"). */
+  private static volatile float[] padRow = new float[0];
+
+  private static float[] padRow(int length) {
+    float[] p = padRow;
+    if (p.length < length) {
+      p = new float[Math.max(length, 2 * p.length)];
+      java.util.Arrays.fill(p, PAD);
+      padRow = p;
+    }
+    return p;
+  }
+
+  @Override
+  public boolean gatherSortBlocks16(float[][] rows, int[] sel, int m, int from, int len,
+      int[][] blocks, int sub, int paddedRows) {
+    if (len % IL != 0 || sub % IL != 0 || paddedRows % 16 != 0 || paddedRows < m) {
+      return false;
+    }
+    float[] pad = padRow(from + len);
+    float[][] r16 = new float[16][];
+    for (int b = 0; 16 * b < paddedRows; b++) {
+      if (16 * b >= m) {
+        // Only padding: already sorted.
+        for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
+          java.util.Arrays.fill(blocks[j], 16 * b * sub, 16 * (b + 1) * sub, Integer.MAX_VALUE);
+        }
+        continue;
+      }
+      for (int i = 0; i < 16; i++) {
+        r16[i] = 16 * b + i < m ? rows[sel[16 * b + i]] : pad;
+      }
+      // t runs over the whole chunk for one block: each of the 16 rows is read in one long run.
+      for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
+        int[] s = blocks[j];
+        int bl = Math.min(sub, len - t0);
+        for (int t = 0; t < bl; t += IL) {
+          sort16Keys(r16, from + t0 + t, s, 16 * b * sub + t, sub);
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean cleanBlocks16(int[] s, int stride, int len, int blocks) {
+    if (len % IL != 0) {
+      return false;
+    }
+    for (int b = 0; b < blocks; b++) {
+      for (int t = 0; t < len; t += IL) {
+        clean16(s, b * 16 * stride + t, stride);
+      }
+    }
+    return true;
   }
 
   @Override
@@ -442,6 +519,227 @@ final class VectorKernels implements Kernels {
       }
     }
     return true;
+  }
+
+  @Override
+  public boolean mergeBlocks32(int[] s, int stride, int len, int blocks) {
+    if (len % IL != 0) {
+      return false;
+    }
+    for (int b = 0; b < blocks; b++) {
+      for (int t = 0; t < len; t += IL) {
+        merge16x16(s, b * 32 * stride + t, stride);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Batcher's odd-even merge of two sorted runs of 16 wires (rows o.. o+15 and o+16.. o+31) into
+   * 32 sorted wires: 65 compare-exchanges on registers (32 loads, 32 stores) instead of 65 passes
+   * over memory (generated; only Vector API calls, which C2 force-inlines, see sort16Keys).
+   */
+  private static void merge16x16(int[] s, int o, int stride) {
+    IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
+    IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
+    IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
+    IntVector v3 = IntVector.fromArray(I, s, o + 3 * stride);
+    IntVector v4 = IntVector.fromArray(I, s, o + 4 * stride);
+    IntVector v5 = IntVector.fromArray(I, s, o + 5 * stride);
+    IntVector v6 = IntVector.fromArray(I, s, o + 6 * stride);
+    IntVector v7 = IntVector.fromArray(I, s, o + 7 * stride);
+    IntVector v8 = IntVector.fromArray(I, s, o + 8 * stride);
+    IntVector v9 = IntVector.fromArray(I, s, o + 9 * stride);
+    IntVector v10 = IntVector.fromArray(I, s, o + 10 * stride);
+    IntVector v11 = IntVector.fromArray(I, s, o + 11 * stride);
+    IntVector v12 = IntVector.fromArray(I, s, o + 12 * stride);
+    IntVector v13 = IntVector.fromArray(I, s, o + 13 * stride);
+    IntVector v14 = IntVector.fromArray(I, s, o + 14 * stride);
+    IntVector v15 = IntVector.fromArray(I, s, o + 15 * stride);
+    IntVector v16 = IntVector.fromArray(I, s, o + 16 * stride);
+    IntVector v17 = IntVector.fromArray(I, s, o + 17 * stride);
+    IntVector v18 = IntVector.fromArray(I, s, o + 18 * stride);
+    IntVector v19 = IntVector.fromArray(I, s, o + 19 * stride);
+    IntVector v20 = IntVector.fromArray(I, s, o + 20 * stride);
+    IntVector v21 = IntVector.fromArray(I, s, o + 21 * stride);
+    IntVector v22 = IntVector.fromArray(I, s, o + 22 * stride);
+    IntVector v23 = IntVector.fromArray(I, s, o + 23 * stride);
+    IntVector v24 = IntVector.fromArray(I, s, o + 24 * stride);
+    IntVector v25 = IntVector.fromArray(I, s, o + 25 * stride);
+    IntVector v26 = IntVector.fromArray(I, s, o + 26 * stride);
+    IntVector v27 = IntVector.fromArray(I, s, o + 27 * stride);
+    IntVector v28 = IntVector.fromArray(I, s, o + 28 * stride);
+    IntVector v29 = IntVector.fromArray(I, s, o + 29 * stride);
+    IntVector v30 = IntVector.fromArray(I, s, o + 30 * stride);
+    IntVector v31 = IntVector.fromArray(I, s, o + 31 * stride);
+    { IntVector t = v0; v0 = t.min(v16); v16 = t.max(v16); }
+    { IntVector t = v1; v1 = t.min(v17); v17 = t.max(v17); }
+    { IntVector t = v2; v2 = t.min(v18); v18 = t.max(v18); }
+    { IntVector t = v3; v3 = t.min(v19); v19 = t.max(v19); }
+    { IntVector t = v4; v4 = t.min(v20); v20 = t.max(v20); }
+    { IntVector t = v5; v5 = t.min(v21); v21 = t.max(v21); }
+    { IntVector t = v6; v6 = t.min(v22); v22 = t.max(v22); }
+    { IntVector t = v7; v7 = t.min(v23); v23 = t.max(v23); }
+    { IntVector t = v8; v8 = t.min(v24); v24 = t.max(v24); }
+    { IntVector t = v9; v9 = t.min(v25); v25 = t.max(v25); }
+    { IntVector t = v10; v10 = t.min(v26); v26 = t.max(v26); }
+    { IntVector t = v11; v11 = t.min(v27); v27 = t.max(v27); }
+    { IntVector t = v12; v12 = t.min(v28); v28 = t.max(v28); }
+    { IntVector t = v13; v13 = t.min(v29); v29 = t.max(v29); }
+    { IntVector t = v14; v14 = t.min(v30); v30 = t.max(v30); }
+    { IntVector t = v15; v15 = t.min(v31); v31 = t.max(v31); }
+    { IntVector t = v8; v8 = t.min(v16); v16 = t.max(v16); }
+    { IntVector t = v9; v9 = t.min(v17); v17 = t.max(v17); }
+    { IntVector t = v10; v10 = t.min(v18); v18 = t.max(v18); }
+    { IntVector t = v11; v11 = t.min(v19); v19 = t.max(v19); }
+    { IntVector t = v12; v12 = t.min(v20); v20 = t.max(v20); }
+    { IntVector t = v13; v13 = t.min(v21); v21 = t.max(v21); }
+    { IntVector t = v14; v14 = t.min(v22); v22 = t.max(v22); }
+    { IntVector t = v15; v15 = t.min(v23); v23 = t.max(v23); }
+    { IntVector t = v4; v4 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v5; v5 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v6; v6 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v7; v7 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v12; v12 = t.min(v16); v16 = t.max(v16); }
+    { IntVector t = v13; v13 = t.min(v17); v17 = t.max(v17); }
+    { IntVector t = v14; v14 = t.min(v18); v18 = t.max(v18); }
+    { IntVector t = v15; v15 = t.min(v19); v19 = t.max(v19); }
+    { IntVector t = v20; v20 = t.min(v24); v24 = t.max(v24); }
+    { IntVector t = v21; v21 = t.min(v25); v25 = t.max(v25); }
+    { IntVector t = v22; v22 = t.min(v26); v26 = t.max(v26); }
+    { IntVector t = v23; v23 = t.min(v27); v27 = t.max(v27); }
+    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v6; v6 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v7; v7 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v14; v14 = t.min(v16); v16 = t.max(v16); }
+    { IntVector t = v15; v15 = t.min(v17); v17 = t.max(v17); }
+    { IntVector t = v18; v18 = t.min(v20); v20 = t.max(v20); }
+    { IntVector t = v19; v19 = t.min(v21); v21 = t.max(v21); }
+    { IntVector t = v22; v22 = t.min(v24); v24 = t.max(v24); }
+    { IntVector t = v23; v23 = t.min(v25); v25 = t.max(v25); }
+    { IntVector t = v26; v26 = t.min(v28); v28 = t.max(v28); }
+    { IntVector t = v27; v27 = t.min(v29); v29 = t.max(v29); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v7; v7 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v15; v15 = t.min(v16); v16 = t.max(v16); }
+    { IntVector t = v17; v17 = t.min(v18); v18 = t.max(v18); }
+    { IntVector t = v19; v19 = t.min(v20); v20 = t.max(v20); }
+    { IntVector t = v21; v21 = t.min(v22); v22 = t.max(v22); }
+    { IntVector t = v23; v23 = t.min(v24); v24 = t.max(v24); }
+    { IntVector t = v25; v25 = t.min(v26); v26 = t.max(v26); }
+    { IntVector t = v27; v27 = t.min(v28); v28 = t.max(v28); }
+    { IntVector t = v29; v29 = t.min(v30); v30 = t.max(v30); }
+    v0.intoArray(s, o + 0 * stride);
+    v1.intoArray(s, o + 1 * stride);
+    v2.intoArray(s, o + 2 * stride);
+    v3.intoArray(s, o + 3 * stride);
+    v4.intoArray(s, o + 4 * stride);
+    v5.intoArray(s, o + 5 * stride);
+    v6.intoArray(s, o + 6 * stride);
+    v7.intoArray(s, o + 7 * stride);
+    v8.intoArray(s, o + 8 * stride);
+    v9.intoArray(s, o + 9 * stride);
+    v10.intoArray(s, o + 10 * stride);
+    v11.intoArray(s, o + 11 * stride);
+    v12.intoArray(s, o + 12 * stride);
+    v13.intoArray(s, o + 13 * stride);
+    v14.intoArray(s, o + 14 * stride);
+    v15.intoArray(s, o + 15 * stride);
+    v16.intoArray(s, o + 16 * stride);
+    v17.intoArray(s, o + 17 * stride);
+    v18.intoArray(s, o + 18 * stride);
+    v19.intoArray(s, o + 19 * stride);
+    v20.intoArray(s, o + 20 * stride);
+    v21.intoArray(s, o + 21 * stride);
+    v22.intoArray(s, o + 22 * stride);
+    v23.intoArray(s, o + 23 * stride);
+    v24.intoArray(s, o + 24 * stride);
+    v25.intoArray(s, o + 25 * stride);
+    v26.intoArray(s, o + 26 * stride);
+    v27.intoArray(s, o + 27 * stride);
+    v28.intoArray(s, o + 28 * stride);
+    v29.intoArray(s, o + 29 * stride);
+    v30.intoArray(s, o + 30 * stride);
+    v31.intoArray(s, o + 31 * stride);
+  }
+
+  /**
+   * The last four steps of a bitonic merge on 16 wires (i against i + k for k = 8, 4, 2, 1):
+   * sorts a bitonic sequence held in registers (generated; Vector API calls only).
+   */
+  private static void clean16(int[] s, int o, int stride) {
+    IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
+    IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
+    IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
+    IntVector v3 = IntVector.fromArray(I, s, o + 3 * stride);
+    IntVector v4 = IntVector.fromArray(I, s, o + 4 * stride);
+    IntVector v5 = IntVector.fromArray(I, s, o + 5 * stride);
+    IntVector v6 = IntVector.fromArray(I, s, o + 6 * stride);
+    IntVector v7 = IntVector.fromArray(I, s, o + 7 * stride);
+    IntVector v8 = IntVector.fromArray(I, s, o + 8 * stride);
+    IntVector v9 = IntVector.fromArray(I, s, o + 9 * stride);
+    IntVector v10 = IntVector.fromArray(I, s, o + 10 * stride);
+    IntVector v11 = IntVector.fromArray(I, s, o + 11 * stride);
+    IntVector v12 = IntVector.fromArray(I, s, o + 12 * stride);
+    IntVector v13 = IntVector.fromArray(I, s, o + 13 * stride);
+    IntVector v14 = IntVector.fromArray(I, s, o + 14 * stride);
+    IntVector v15 = IntVector.fromArray(I, s, o + 15 * stride);
+    { IntVector t = v0; v0 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v1; v1 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v2; v2 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v3; v3 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v4; v4 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v5; v5 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v6; v6 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v7; v7 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v0; v0 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v1; v1 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v2; v2 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v3; v3 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v8; v8 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v9; v9 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v10; v10 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v11; v11 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v0; v0 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v1; v1 = t.min(v3); v3 = t.max(v3); }
+    { IntVector t = v4; v4 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v5; v5 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v8; v8 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v9; v9 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v12; v12 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v13; v13 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v0; v0 = t.min(v1); v1 = t.max(v1); }
+    { IntVector t = v2; v2 = t.min(v3); v3 = t.max(v3); }
+    { IntVector t = v4; v4 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v6; v6 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v8; v8 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v10; v10 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v12; v12 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v14; v14 = t.min(v15); v15 = t.max(v15); }
+    v0.intoArray(s, o + 0 * stride);
+    v1.intoArray(s, o + 1 * stride);
+    v2.intoArray(s, o + 2 * stride);
+    v3.intoArray(s, o + 3 * stride);
+    v4.intoArray(s, o + 4 * stride);
+    v5.intoArray(s, o + 5 * stride);
+    v6.intoArray(s, o + 6 * stride);
+    v7.intoArray(s, o + 7 * stride);
+    v8.intoArray(s, o + 8 * stride);
+    v9.intoArray(s, o + 9 * stride);
+    v10.intoArray(s, o + 10 * stride);
+    v11.intoArray(s, o + 11 * stride);
+    v12.intoArray(s, o + 12 * stride);
+    v13.intoArray(s, o + 13 * stride);
+    v14.intoArray(s, o + 14 * stride);
+    v15.intoArray(s, o + 15 * stride);
   }
 
   /** Batcher's 63-comparator network on 16 wires held in registers (generated). */
@@ -543,6 +841,127 @@ final class VectorKernels implements Kernels {
       v15.intoArray(s, o + 15 * stride);
   }
 
+  /**
+   * {@link #sort16} reading its 16 wires straight from the input rows (converted to keys on
+   * load), so the first sorting stage costs no separate copy pass: one read of the inputs, one
+   * store of sorted keys. The key flip is written out here, not called: in a method this large
+   * C2 stops inlining ordinary helpers (NodeCountInliningCutoff), and a vector crossing a
+   * non-inlined call is boxed on the heap (the Vector API's own methods are force-inlined).
+   */
+  private static void sort16Keys(float[][] r16, int from, int[] s, int o, int stride) {
+    IntVector v0 = FloatVector.fromArray(F, r16[0], from).reinterpretAsInts();
+    v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v1 = FloatVector.fromArray(F, r16[1], from).reinterpretAsInts();
+    v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v2 = FloatVector.fromArray(F, r16[2], from).reinterpretAsInts();
+    v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v3 = FloatVector.fromArray(F, r16[3], from).reinterpretAsInts();
+    v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v4 = FloatVector.fromArray(F, r16[4], from).reinterpretAsInts();
+    v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v5 = FloatVector.fromArray(F, r16[5], from).reinterpretAsInts();
+    v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v6 = FloatVector.fromArray(F, r16[6], from).reinterpretAsInts();
+    v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v7 = FloatVector.fromArray(F, r16[7], from).reinterpretAsInts();
+    v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v8 = FloatVector.fromArray(F, r16[8], from).reinterpretAsInts();
+    v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v9 = FloatVector.fromArray(F, r16[9], from).reinterpretAsInts();
+    v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v10 = FloatVector.fromArray(F, r16[10], from).reinterpretAsInts();
+    v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v11 = FloatVector.fromArray(F, r16[11], from).reinterpretAsInts();
+    v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v12 = FloatVector.fromArray(F, r16[12], from).reinterpretAsInts();
+    v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v13 = FloatVector.fromArray(F, r16[13], from).reinterpretAsInts();
+    v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v14 = FloatVector.fromArray(F, r16[14], from).reinterpretAsInts();
+    v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v15 = FloatVector.fromArray(F, r16[15], from).reinterpretAsInts();
+    v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    { IntVector t = v0; v0 = t.min(v1); v1 = t.max(v1); }
+    { IntVector t = v2; v2 = t.min(v3); v3 = t.max(v3); }
+    { IntVector t = v4; v4 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v6; v6 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v8; v8 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v10; v10 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v12; v12 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v14; v14 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v0; v0 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v1; v1 = t.min(v3); v3 = t.max(v3); }
+    { IntVector t = v4; v4 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v5; v5 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v8; v8 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v9; v9 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v12; v12 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v13; v13 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v0; v0 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v1; v1 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v2; v2 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v3; v3 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v8; v8 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v9; v9 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v10; v10 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v11; v11 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v0; v0 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v1; v1 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v2; v2 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v3; v3 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v4; v4 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v5; v5 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v6; v6 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v7; v7 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v4; v4 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v5; v5 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v6; v6 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v7; v7 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v6; v6 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v7; v7 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v7; v7 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    v0.intoArray(s, o + 0 * stride);
+    v1.intoArray(s, o + 1 * stride);
+    v2.intoArray(s, o + 2 * stride);
+    v3.intoArray(s, o + 3 * stride);
+    v4.intoArray(s, o + 4 * stride);
+    v5.intoArray(s, o + 5 * stride);
+    v6.intoArray(s, o + 6 * stride);
+    v7.intoArray(s, o + 7 * stride);
+    v8.intoArray(s, o + 8 * stride);
+    v9.intoArray(s, o + 9 * stride);
+    v10.intoArray(s, o + 10 * stride);
+    v11.intoArray(s, o + 11 * stride);
+    v12.intoArray(s, o + 12 * stride);
+    v13.intoArray(s, o + 13 * stride);
+    v14.intoArray(s, o + 14 * stride);
+    v15.intoArray(s, o + 15 * stride);
+  }
+
   @Override
   public void sortedRangeMean(int[] s, int stride, int len, int first, int count, float[] out,
       int outFrom) {
@@ -552,7 +971,7 @@ final class VectorKernels implements Kernels {
     for (; t < vl; t += DL) {
       DoubleVector a = DoubleVector.zero(D);
       for (int r = first; r < first + count; r++) {
-        a = a.add(keysToD(s, r * stride + t));
+        a = a.add(((DoubleVector) IntVector.fromArray(IH, s, r * stride + t).lanewise(VectorOperators.XOR, IntVector.fromArray(IH, s, r * stride + t).lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0)));
       }
       a.mul(inv).convertShape(VectorOperators.D2F, FH, 0).reinterpretAsFloats().intoArray(out, outFrom + t);
     }
@@ -573,7 +992,9 @@ final class VectorKernels implements Kernels {
       int vl = len / IL * IL;
       int t = 0;
       for (; t < vl; t += IL) {
-        flip(IntVector.fromArray(I, s, a + t)).reinterpretAsFloats().intoArray(out, outFrom + t);
+        IntVector kv = IntVector.fromArray(I, s, a + t);
+        kv.lanewise(VectorOperators.XOR, kv.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+            .reinterpretAsFloats().intoArray(out, outFrom + t);
       }
       for (; t < len; t++) {
         out[outFrom + t] = Kernels.value(s[a + t]);
@@ -583,7 +1004,7 @@ final class VectorKernels implements Kernels {
     int vl = len / DL * DL;
     int t = 0;
     for (; t < vl; t += DL) {
-      keysToD(s, a + t).add(keysToD(s, b + t)).mul(0.5).convertShape(VectorOperators.D2F, FH, 0)
+      ((DoubleVector) IntVector.fromArray(IH, s, a + t).lanewise(VectorOperators.XOR, IntVector.fromArray(IH, s, a + t).lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0)).add(((DoubleVector) IntVector.fromArray(IH, s, b + t).lanewise(VectorOperators.XOR, IntVector.fromArray(IH, s, b + t).lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0))).mul(0.5).convertShape(VectorOperators.D2F, FH, 0)
           .reinterpretAsFloats().intoArray(out, outFrom + t);
     }
     for (; t < len; t++) {
@@ -601,30 +1022,52 @@ final class VectorKernels implements Kernels {
     int vl = len / DL * DL;
     DoubleVector zero = DoubleVector.zero(D);
     int t = 0;
+    // Each row's keys of this group are converted to doubles once (the rule reads most rows
+    // two or three times: median, window choice, window sum).
+    double[] dv = new double[m * DL];
     for (; t < vl; t += DL) {
-      DoubleVector med = keysToD(s, ma + t).add(keysToD(s, mb + t)).mul(0.5);
+      for (int r = 0; r < m; r++) {
+        IntVector kv = IntVector.fromArray(IH, s, r * stride + t);
+        ((DoubleVector) kv.lanewise(VectorOperators.XOR, kv.lanewise(VectorOperators.ASHR, 31)
+            .lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats()
+            .convertShape(VectorOperators.F2D, D, 0)).intoArray(dv, r * DL);
+      }
+      DoubleVector med = DoubleVector.fromArray(D, dv, (m - 1) / 2 * DL)
+          .add(DoubleVector.fromArray(D, dv, m / 2 * DL)).mul(0.5);
       // lo = 1 + the last j with |s_j - med| > |s_{j+keep} - med| (0 if none)
       DoubleVector lo = zero;
+      // Bounds of lo over the lanes (loMin is a lower bound: the last j true in every lane).
+      int loMin = 0;
+      int loMax = 0;
       for (int j = 0; j < drop; j++) {
-        DoubleVector l = keysToD(s, j * stride + t).sub(med).abs();
-        DoubleVector h = keysToD(s, (j + keep) * stride + t).sub(med).abs();
-        lo = lo.blend(j + 1, l.compare(VectorOperators.GT, h));
+        DoubleVector l = DoubleVector.fromArray(D, dv, j * DL).sub(med).abs();
+        DoubleVector h = DoubleVector.fromArray(D, dv, (j + keep) * DL).sub(med).abs();
+        VectorMask<Double> gt = l.compare(VectorOperators.GT, h);
+        lo = lo.blend(j + 1, gt);
+        if (gt.anyTrue()) {
+          loMax = j + 1;
+          if (gt.allTrue()) {
+            loMin = j + 1;
+          }
+        }
       }
       DoubleVector a = zero;
       if (keep >= drop) {
         // window [lo, lo+keep) = [lo, drop) + [drop, keep) + [keep, lo+keep)
         for (int r = drop; r < keep; r++) {
-          a = a.add(keysToD(s, r * stride + t));
+          a = a.add(DoubleVector.fromArray(D, dv, r * DL));
         }
         for (int j = 0; j < drop; j++) {
-          DoubleVector x = keysToD(s, j * stride + t);
-          DoubleVector y = keysToD(s, (j + keep) * stride + t);
+          DoubleVector x = DoubleVector.fromArray(D, dv, j * DL);
+          DoubleVector y = DoubleVector.fromArray(D, dv, (j + keep) * DL);
           a = a.add(y.blend(x, lo.compare(VectorOperators.LE, j)));
         }
       } else {
+        // Only rows inside some lane's window [lo, lo + keep): adding 0.0 for the others left
+        // the sum unchanged, so skipping them keeps the same additions in the same order.
         DoubleVector hiEx = lo.add(keep);
-        for (int r = 0; r < m; r++) {
-          DoubleVector v = keysToD(s, r * stride + t);
+        for (int r = loMin; r < loMax + keep; r++) {
+          DoubleVector v = DoubleVector.fromArray(D, dv, r * DL);
           VectorMask<Double> in = lo.compare(VectorOperators.LE, r).and(hiEx.compare(VectorOperators.GT, r));
           a = a.add(zero.blend(v, in));
         }

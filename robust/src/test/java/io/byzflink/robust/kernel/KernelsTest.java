@@ -208,6 +208,65 @@ class KernelsTest {
     }
   }
 
+  /**
+   * The fused path of phase C (rows read straight into sorted blocks of 16, blocks of 32 merged
+   * in registers, then the rest of the network) against gathering and running the whole network:
+   * every output row must be identical (full sorting network, so every position is exact), over
+   * several blocks of a chunk, with selected rows in a shuffled order.
+   */
+  @Test
+  void fusedBlockSortAndMergeGiveTheSameSort() {
+    Kernels v = Kernels.vectorOrNull();
+    assumeThat(v).isNotNull();
+    int sub = 64;
+    for (int m : new int[] {12, 16, 31, 32, 50, 64, 100, 130}) {
+      int len = 3 * sub;
+      float[][] x = rows(m + 3, len + 8);
+      for (int t = 0; t < len; t += 5) {
+        x[m / 2][t] = x[1][t]; // some ties
+        x[m - 1][t + 3] = -0f;
+        x[0][t + 3] = 0f;
+      }
+      int[] sel = new int[m];
+      for (int r = 0; r < m; r++) {
+        sel[r] = (r * 7 + 3) % (m + 3);
+      }
+      java.util.Set<Integer> seen = new java.util.HashSet<>();
+      for (int r = 0; r < m; r++) {
+        while (!seen.add(sel[r])) {
+          sel[r] = (sel[r] + 1) % (m + 3);
+        }
+      }
+      Networks.Network net = Networks.sort(m);
+      int mp = net.paddedRows;
+      int[][] a = new int[3][m * sub];
+      int[][] b = new int[3][mp * sub];
+      v.gatherKeysBlocked(x, sel, m, 8, len, a, sub);
+      assertThat(v.gatherSortBlocks16(x, sel, m, 8, len, b, sub, mp)).isTrue();
+      for (int j = 0; j < 3; j++) {
+        v.network(a[j], sub, sub, net.lo, net.hi);
+        assertThat(v.mergeBlocks32(b[j], sub, sub, mp / 32)).isTrue();
+        if (net.sort64) {
+          v.network(b[j], sub, sub, net.merge64Lo, net.merge64Hi);
+          assertThat(v.cleanBlocks16(b[j], sub, sub, mp / 16)).isTrue();
+        }
+        v.network(b[j], sub, sub, net.restLoBlocked, net.restHiBlocked);
+        assertThat(java.util.Arrays.copyOf(b[j], m * sub)).as("m=%d block %d", m, j).isEqualTo(a[j]);
+        for (int q = m * sub; q < mp * sub; q++) {
+          assertThat(b[j][q]).isEqualTo(Integer.MAX_VALUE);
+        }
+      }
+      // The scalar default of the blocked gather matches the vector one.
+      int[][] c = new int[3][m * sub];
+      Kernels.scalar().gatherKeysBlocked(x, sel, m, 8, len, c, sub);
+      int[][] a2 = new int[3][m * sub];
+      v.gatherKeysBlocked(x, sel, m, 8, len, a2, sub);
+      for (int j = 0; j < 3; j++) {
+        assertThat(c[j]).isEqualTo(a2[j]);
+      }
+    }
+  }
+
   static int[] seq(int m) {
     int[] a = new int[m];
     for (int i = 0; i < m; i++) {
