@@ -1,5 +1,6 @@
 package io.byzflink.client;
 
+import io.byzflink.serde.config.DidYouMean;
 import io.byzflink.connectors.kafka.ExperimentTopics;
 import io.byzflink.connectors.kafka.KafkaProperties;
 import io.byzflink.data.Partitioners;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,7 +213,7 @@ public final class ClientSettings {
         }
         for (String key : new TreeMap<>(given).keySet()) {
             if (!known.contains(key) && !key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
-                throw new ClientConfigException("unknown config key '" + key + "'" + suggestion(key, known)
+                throw new ClientConfigException("unknown config key '" + key + "'" + DidYouMean.suggestion(key, known)
                         + "; known keys: " + String.join(", ", known) + ", " + KAFKA_PROPERTIES_PREFIX + "*");
             }
         }
@@ -375,33 +375,6 @@ public final class ClientSettings {
         } catch (IllegalArgumentException e) {
             throw new ClientConfigException("config key '" + KAFKA_BOOTSTRAP.key() + "': " + e.getMessage());
         }
-    }
-
-    private static String suggestion(String key, Set<String> known) {
-        return known.stream()
-                .min(Comparator.comparingInt(k -> editDistance(k, key)))
-                .filter(k -> editDistance(k, key) <= Math.max(2, key.length() / 3))
-                .map(k -> " (did you mean '" + k + "'?)")
-                .orElse("");
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -102,7 +102,8 @@ class DecentralizedJobITCase {
             assertThat(metric(r, "pulls")).as("every layer is pulled from someone").isGreaterThanOrEqualTo(6 * 4);
             assertThat(metric(r, "missing")).isZero();
         });
-        assertThat(metric(mpls.get(3), "mean_accuracy")).isGreaterThan(0.6);
+        assertThat(metric(mpls.get(3), "mean_accuracy")).as("MPLS still learns").isGreaterThan(0.5)
+                .isGreaterThan(metric(mpls.get(0), "mean_accuracy"));
         assertThat(metric(mpls.get(3), "consensus_distance")).isLessThan(metric(mpls.get(0), "consensus_distance"));
     }
 

@@ -79,7 +79,9 @@ class StandaloneClusterITCase {
                                 seen.put("testAccuracy", String.valueOf(rest.metric(jobId, "RoundTracker", "testAccuracy")));
                                 seen.put("screenshot", String.valueOf(Dashboard.screenshot(url + "/#/job/running/" + jobId + "/overview",
                                         Path.of("target/dashboard.png"))));
-                                seen.put("killed", String.valueOf(cluster.killTaskManager(1))); // mid-run, SIGKILL
+                                int busy = cluster.busyTaskManager();
+                                seen.put("victim", "tm-" + busy);
+                                seen.put("killed", String.valueOf(cluster.killTaskManager(busy))); // mid-run, SIGKILL
                                 seen.put("killedBefore", rest.metric(jobId, "RoundTracker", "round"));
                             }
                         } catch (Exception e) {
@@ -98,7 +100,7 @@ class StandaloneClusterITCase {
             assertThat(Long.parseLong(seen.get("round"))).as("RoundTracker.round through REST").isBetween(0L, (long) ROUNDS - 1);
             assertThat(Long.parseLong(seen.get("killedBefore"))).as("the TaskManager died mid-run").isLessThan(ROUNDS - 5);
             assertThat(Double.parseDouble(seen.get("testAccuracy"))).isBetween(0.1, 1.0);
-            assertThat(rest.exceptions(jobId)).as("the job failed over when the TaskManager died").contains("tm-1");
+            assertThat(rest.exceptions(jobId)).as("the job failed over when the TaskManager died").contains(seen.get("victim"));
             assertThat(ModelStore.local(tmp.resolve("models")).list()).extracting(ModelVersionInfo::version)
                     .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(0, ROUNDS).boxed().toList());
             assertThat(reports.get(ROUNDS - 1).getAccuracy()).isGreaterThan(reports.get(0).getAccuracy());

@@ -1,10 +1,11 @@
 package io.byzflink.jobs.bench;
 
+import io.byzflink.jobs.run.Canvas;
+
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,17 +33,12 @@ public final class HeatmapPlot {
 
     public static void write(List<Panel> panels, List<String> rowLabels, List<String> colLabels, String title, Path png)
             throws IOException {
-        System.setProperty("java.awt.headless", "true");
         int columns = Math.min(3, Math.max(1, panels.size()));
         int rows = (panels.size() + columns - 1) / columns;
         int panelW = MARGIN_LEFT + CELL_W * colLabels.size() + GAP;
         int panelH = MARGIN_TOP + CELL_H * rowLabels.size() + GAP;
         BufferedImage img = new BufferedImage(Math.max(640, columns * panelW + 20), rows * panelH + 84, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        Graphics2D g = Canvas.white(img);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, 12, 26);

@@ -101,6 +101,19 @@ public final class StandaloneCluster {
                 args(conf, tm), state.resolve("taskmanager-" + i + ".out"), state.resolve("taskmanager-" + i + ".pid"));
     }
 
+    /** The number (1..n) of a TaskManager that runs tasks (has a slot in use), or -1. */
+    public int busyTaskManager() throws IOException, InterruptedException {
+        String json = HTTP.send(HttpRequest.newBuilder(URI.create(restUrl() + "/taskmanagers")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("\"id\":\"tm-(\\d+)\"[^}]*?\"slotsNumber\":(\\d+),\"freeSlots\":(\\d+)").matcher(json);
+        while (m.find()) {
+            if (Integer.parseInt(m.group(3)) < Integer.parseInt(m.group(2))) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return -1;
+    }
+
     /** Kills TaskManager {@code i} at once (SIGKILL), as a machine failure would. */
     public boolean killTaskManager(int i) {
         Optional<ProcessHandle> tm = JavaProcess.alive(state.resolve("taskmanager-" + i + ".pid"));

@@ -16,6 +16,7 @@ import io.byzflink.robust.RuleSpec;
 import io.byzflink.robust.AggregationPlan;
 import io.byzflink.robust.PreAggregatorSpec;
 import io.byzflink.robust.RuleRegistry;
+import io.byzflink.serde.config.DidYouMean;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -30,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +81,7 @@ public final class ExperimentConfig implements Serializable {
         for (String key : flat.keySet()) {
             if (!known.containsKey(key) && !key.startsWith(KAFKA_PROPERTIES_PREFIX) && !key.startsWith(RULE_PARAMS_PREFIX)
                     && !key.startsWith(ATTACK_PARAMS_PREFIX)) {
-                throw new ConfigException("unknown config key '" + key + "'" + suggestion(key, known.keySet())
+                throw new ConfigException("unknown config key '" + key + "'" + DidYouMean.suggestion(key, known.keySet())
                         + "; run 'byzflink run --help-config' for every key");
             }
         }
@@ -336,33 +336,6 @@ public final class ExperimentConfig implements Serializable {
             case "Double" -> "number";
             default -> type.toLowerCase(java.util.Locale.ROOT);
         };
-    }
-
-    private static String suggestion(String key, java.util.Set<String> known) {
-        return known.stream()
-                .min(Comparator.comparingInt(k -> editDistance(k, key)))
-                .filter(k -> editDistance(k, key) <= Math.max(2, key.length() / 3))
-                .map(k -> " (did you mean '" + k + "'?)")
-                .orElse("");
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,15 +61,10 @@ public final class CurvePlot {
     }
 
     public static void write(List<Curve> curves, String title, String xLabel, String yLabel, Path png) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         double[] xr = range(curves, true);
         double[] yr = range(curves, false);
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
+        Graphics2D g = Canvas.white(img);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -6,7 +6,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,13 +30,8 @@ public final class RoundPlot {
     private RoundPlot() {}
 
     public static void write(List<RoundReport> reports, String title, Path png) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
+        Graphics2D g = Canvas.white(img);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
         long maxRound = Math.max(1, reports.isEmpty() ? 1 : reports.get(reports.size() - 1).getRound() + 1);
