@@ -39,9 +39,8 @@ public class LocalTrainer extends KeyedProcessFunction<Integer, Tuple2<Integer, 
     private transient LocalModel model;
     private transient TensorLayout layout;
     private transient ChunkIds ids;
-    private transient MapState<Integer, TensorChunk> pending;
-    private transient ValueState<Long> pendingRound;
-    private transient ValueState<Integer> received;
+    private transient MapState<Long, TensorChunk> pending; // key: roundChunkKey(version, chunk id)
+    private transient MapState<Long, Integer> received; // version -> chunks in
     private transient ValueState<Long> lastTrained;
     private transient ValueState<float[][]> momentum;
     private transient Counter steps;
@@ -56,10 +55,9 @@ public class LocalTrainer extends KeyedProcessFunction<Integer, Tuple2<Integer, 
         model = FlinkGpu.subtaskModel(getRuntimeContext(), settings);
         layout = settings.tensorLayout();
         ids = new ChunkIds(layout, settings.chunkSize());
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.INT,
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-chunks", Types.LONG,
                 TypeInformation.of(TensorChunk.class)));
-        pendingRound = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-round", Types.LONG));
-        received = getRuntimeContext().getState(new ValueStateDescriptor<>("received", Types.INT));
+        received = getRuntimeContext().getMapState(new MapStateDescriptor<>("received-chunks", Types.LONG, Types.INT));
         lastTrained = getRuntimeContext().getState(new ValueStateDescriptor<>("last-trained", Types.LONG));
         momentum = getRuntimeContext().getState(new ValueStateDescriptor<>("momentum",
                 TypeInformation.of(float[][].class)));
@@ -70,33 +68,53 @@ public class LocalTrainer extends KeyedProcessFunction<Integer, Tuple2<Integer, 
     @Override
     public void processElement(Tuple2<Integer, TensorChunk> in, Context ctx, Collector<TensorChunk> out) throws Exception {
         TensorChunk chunk = in.f1;
-        long round = chunk.getRound();
+        long version = chunk.getRound();
         Long trained = lastTrained.value();
-        Long current = pendingRound.value();
-        if ((trained != null && round <= trained) || (current != null && round < current)) {
-            return; // an old version (replay after recovery, or a newer one already arrived)
+        if (trained != null && version <= trained) {
+            return; // a version already trained (replay after recovery)
         }
-        if (current == null || round > current) {
-            pending.clear();
-            received.clear();
-            pendingRound.update(round);
-        }
-        int id = ids.id(chunk);
-        if (pending.contains(id)) {
+        long key = ChunkIds.roundChunkKey(version, ids.id(chunk));
+        if (pending.contains(key)) {
             return; // duplicate delivery
         }
-        pending.put(id, chunk);
-        int have = received.value() == null ? 1 : received.value() + 1;
-        received.update(have);
-        if (have == ids.total()) {
-            trainAndEmit(ctx.getCurrentKey(), round, ctx, out);
+        pending.put(key, chunk);
+        Integer have = received.get(version);
+        received.put(version, have == null ? 1 : have + 1);
+        trainReadyVersions(ctx.getCurrentKey(), ctx, out);
+    }
+
+    /**
+     * Trains every complete version in order. A worker trains each version once and in sequence,
+     * even when a newer version's chunks arrive first: after a restore the model topic is replayed
+     * from two partitions whose records interleave, and skipping the older version would train the
+     * next round from the wrong momentum (a different update than the failure-free run).
+     */
+    private void trainReadyVersions(int worker, Context ctx, Collector<TensorChunk> out) throws Exception {
+        while (true) {
+            Long trained = lastTrained.value();
+            long next = trained != null ? trained + 1 : lowestPendingVersion();
+            Integer have = received.get(next);
+            if (have == null || have < ids.total()) {
+                return;
+            }
+            trainAndEmit(worker, next, ctx, out);
         }
+    }
+
+    private long lowestPendingVersion() throws Exception {
+        long lowest = Long.MAX_VALUE;
+        for (Long v : received.keys()) {
+            lowest = Math.min(lowest, v);
+        }
+        return lowest;
     }
 
     private void trainAndEmit(int worker, long round, Context ctx, Collector<TensorChunk> out) throws Exception {
         TensorSetAssembler assembler = new TensorSetAssembler(layout, settings.chunkSize());
         long modelCreatedAt = Long.MAX_VALUE;
-        for (TensorChunk c : pending.values()) {
+        for (int id = 0; id < ids.total(); id++) {
+            TensorChunk c = pending.get(ChunkIds.roundChunkKey(round, id));
+            pending.remove(ChunkIds.roundChunkKey(round, id));
             assembler.add(c);
             modelCreatedAt = Math.min(modelCreatedAt, c.getCreatedAtMs());
         }
@@ -123,9 +141,7 @@ public class LocalTrainer extends KeyedProcessFunction<Integer, Tuple2<Integer, 
         }
         momentum.update(velocity);
         lastTrained.update(round);
-        pending.clear();
-        received.clear();
-        pendingRound.clear();
+        received.remove(round);
         steps.inc(result.steps());
         lastTrainMs = result.elapsedNanos() / 1_000_000;
     }

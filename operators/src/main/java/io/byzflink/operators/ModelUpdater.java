@@ -6,6 +6,8 @@ import io.byzflink.serde.avro.TensorKind;
 import io.byzflink.server.ServerOptimizer;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -37,7 +39,7 @@ public class ModelUpdater extends KeyedProcessFunction<Integer, TensorChunk, Ten
     private transient ValueState<Long> version;
     private transient ValueState<float[]> weights;
     private transient ValueState<float[]> momentum;
-    private transient ValueState<TensorChunk> waiting;
+    private transient MapState<Long, TensorChunk> waiting; // round -> its aggregate, until version round exists
 
     public ModelUpdater(ServerOptimizer optimizer) {
         this(optimizer, "", -1);
@@ -60,7 +62,8 @@ public class ModelUpdater extends KeyedProcessFunction<Integer, TensorChunk, Ten
                 TypeInformation.of(float[].class)));
         momentum = getRuntimeContext().getState(new ValueStateDescriptor<>("momentum",
                 TypeInformation.of(float[].class)));
-        waiting = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting", TypeInformation.of(TensorChunk.class)));
+        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-aggregates", Types.LONG,
+                TypeInformation.of(TensorChunk.class)));
     }
 
     @Override
@@ -70,18 +73,39 @@ public class ModelUpdater extends KeyedProcessFunction<Integer, TensorChunk, Ten
             if (chunk.getRound() > current) {
                 version.update(chunk.getRound());
                 weights.update(TensorCodec.decode(chunk.getValues()));
-                TensorChunk held = waiting.value();
-                if (held != null && held.getRound() == chunk.getRound()) {
-                    waiting.clear();
-                    apply(held, ctx, out);
-                }
+                applyWaiting(ctx, out);
             }
             return;
         }
         if (chunk.getRound() == current) {
             apply(chunk, ctx, out);
+            applyWaiting(ctx, out);
         } else if (chunk.getRound() > current) {
-            waiting.update(chunk); // its model version is still on its way through Kafka
+            // Its model version is still on its way through Kafka. After a restore several rounds'
+            // aggregates may arrive before the versions they apply to: keep each.
+            waiting.put(chunk.getRound(), chunk);
+        }
+    }
+
+    /** Applies held aggregates while one matches the current version; drops those already superseded. */
+    private void applyWaiting(Context ctx, Collector<TensorChunk> out) throws Exception {
+        while (true) {
+            long current = version.value();
+            java.util.List<Long> stale = new java.util.ArrayList<>();
+            for (Long r : waiting.keys()) {
+                if (r < current) {
+                    stale.add(r);
+                }
+            }
+            for (Long r : stale) {
+                waiting.remove(r);
+            }
+            TensorChunk held = waiting.get(current);
+            if (held == null) {
+                return;
+            }
+            waiting.remove(current);
+            apply(held, ctx, out);
         }
     }
 

@@ -93,7 +93,10 @@ public record ExperimentTopics(String experiment) implements Serializable {
         return List.of(
                 new TopicSpec(model(), partitions, Map.of(
                         "cleanup.policy", "compact",
-                        "min.compaction.lag.ms", "0",
+                        // Versions stay an hour before compaction may drop them: a job restored from a
+                        // checkpoint replays the topic from its offsets and its trainers must see
+                        // every version since then (they train each version in order).
+                        "min.compaction.lag.ms", ONE_HOUR_MS,
                         "segment.ms", TEN_MINUTES_MS)),
                 new TopicSpec(updates(), partitions, Map.of(
                         "cleanup.policy", "delete",
