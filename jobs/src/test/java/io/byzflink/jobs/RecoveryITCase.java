@@ -62,10 +62,11 @@ class RecoveryITCase {
         ModelStore failedStore = ModelStore.local(out.resolve("recovery-failed-models"));
         assertThat(failedStore.list()).extracting(ModelVersionInfo::version).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
         for (long v = 0; v <= ROUNDS; v++) {
-            // Within float tolerance, as the issue asks: a restarted subtask may train on a fresh
-            // PyTorch model whose kernels round differently in the last bit; a round lost or
-            // applied twice moves the model by a whole step (about 1e-2 here).
-            assertThat(maxAbsDiff(failedStore.load(v), cleanStore.load(v))).as("version %d vs the clean run", v).isLessThan(1e-4);
+            // Training and aggregation are deterministic, so the versions are equal in practice (the
+            // tolerance only allows for float rounding); a round lost, applied twice or trained from
+            // the wrong momentum moves the model by ~1e-2 (it once did: a restored trainer skipped a
+            // version whose chunks arrived after the next version's, see LocalTrainer).
+            assertThat(maxAbsDiff(failedStore.load(v), cleanStore.load(v))).as("version %d vs the clean run", v).isLessThan(1e-6);
         }
         assertThat(failed.finalAccuracy()).isCloseTo(clean.finalAccuracy(), org.assertj.core.data.Offset.offset(0.01));
     }

@@ -68,6 +68,7 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
     private transient Counter lateUpdates;
     private transient Counter duplicateUpdates;
     private transient Counter failedRounds;
+    private transient Counter earlyUpdates;
 
     public RoundGate(String experiment, String updatesTopic, TensorLayout layout, int chunkSize, RoundPolicy policy) {
         this.experiment = experiment;
@@ -95,6 +96,7 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
         lateUpdates = getRuntimeContext().getMetricGroup().counter("lateUpdates");
         duplicateUpdates = getRuntimeContext().getMetricGroup().counter("duplicateUpdates");
         failedRounds = getRuntimeContext().getMetricGroup().counter("failedRounds");
+        earlyUpdates = getRuntimeContext().getMetricGroup().counter("earlyUpdates");
     }
 
     @Override
@@ -103,6 +105,7 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
             lateUpdates.inc();
             reject(chunk, RejectReason.LATE, "round " + chunk.getRound() + " is closed", ctx);
         } else if (!Boolean.TRUE.equals(open.value())) {
+            earlyUpdates.inc();
             waiting.add(chunk); // its model version is still on its way to this job
         } else {
             admit(chunk, ctx, out);
