@@ -219,7 +219,7 @@ class KernelsTest {
     Kernels v = Kernels.vectorOrNull();
     assumeThat(v).isNotNull();
     int sub = 64;
-    for (int m : new int[] {12, 16, 31, 32, 50, 64, 100, 130}) {
+    for (int m : new int[] {12, 16, 17, 19, 22, 23, 31, 32, 35, 38, 50, 64, 100, 130}) {
       int len = 3 * sub;
       float[][] x = rows(m + 3, len + 8);
       for (int t = 0; t < len; t += 5) {
