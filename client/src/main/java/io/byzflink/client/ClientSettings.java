@@ -1,6 +1,7 @@
 package io.byzflink.client;
 
 import io.byzflink.serde.config.DidYouMean;
+import io.byzflink.serde.config.KeyValues;
 import io.byzflink.connectors.kafka.ExperimentTopics;
 import io.byzflink.connectors.kafka.KafkaProperties;
 import io.byzflink.data.Partitioners;
@@ -191,12 +192,10 @@ public final class ClientSettings {
         if (file != null) {
             flat.putAll(readYaml(file));
         }
-        for (String override : overrides) {
-            int eq = override.indexOf('=');
-            if (eq <= 0) {
-                throw new ClientConfigException("--set expects key=value, got '" + override + "'");
-            }
-            flat.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim());
+        try {
+            flat.putAll(KeyValues.parse(overrides));
+        } catch (IllegalArgumentException e) {
+            throw new ClientConfigException(e.getMessage());
         }
         return of(flat);
     }

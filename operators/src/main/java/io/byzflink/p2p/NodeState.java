@@ -55,6 +55,8 @@ final class NodeState implements Serializable {
 
     // ---- pull protocols: asking side
     BandwidthEstimator bandwidth;
+    /** neighbour -> MPLS label-distribution divergence to it (shards do not change: computed once). */
+    final Map<Integer, Double> divergence = new HashMap<>();
     /** For each neighbour (by position in the neighbour list) the layers asked this round. */
     int[][] plan;
     /** (neighbour position, layer) pairs whose bandwidth sample is recorded, as pos * layers + layer. */

@@ -1,6 +1,7 @@
 package io.byzflink.p2p;
 
 import io.byzflink.p2p.NodeState.Phase;
+import io.byzflink.serde.TensorCodec;
 import io.byzflink.serde.TensorLayout;
 import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.training.Evaluation;
@@ -52,7 +53,7 @@ final class PeerNodeLogic {
             case SCORES -> {
                 if (accept(c)) {
                     st.scores.computeIfAbsent(c.getRound(), r -> new HashMap<>()).put(c.getSender(),
-                            io.byzflink.serde.TensorCodec.decode(c.getValues()));
+                            TensorCodec.decode(c.getValues()));
                     progress(false);
                 }
             }

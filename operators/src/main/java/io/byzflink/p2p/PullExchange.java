@@ -4,6 +4,7 @@ import io.byzflink.decentralized.BandwidthEstimator;
 import io.byzflink.decentralized.LabelDivergence;
 import io.byzflink.decentralized.LayerMerge;
 import io.byzflink.p2p.NodeState.Phase;
+import io.byzflink.serde.avro.TensorChunk;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,8 +28,10 @@ final class PullExchange {
 
     static void init(PeerNodeLogic n, float[][] initial) {
         n.st.bandwidth = new BandwidthEstimator();
+        long[] mine = n.host.labelCounts(n.node);
         for (int j : n.s.neighbours(n.node)) {
             n.st.lastServed.put(j, Flat.copy(initial)); // MPLS layer changes count from the node's start
+            n.st.divergence.put(j, LabelDivergence.between(mine, n.host.labelCounts(j)));
         }
     }
 
@@ -139,7 +142,7 @@ final class PullExchange {
     }
 
     /** A neighbour asks for layers of its round {@code c.getRound()}. */
-    static void onPull(PeerNodeLogic n, io.byzflink.serde.avro.TensorChunk c) {
+    static void onPull(PeerNodeLogic n, TensorChunk c) {
         NodeState st = n.st;
         long round = c.getRound();
         int requester = c.getSender();
@@ -198,12 +201,11 @@ final class PullExchange {
         return -1;
     }
 
-    /** MPLS's label-distribution divergence of this node to each neighbour. */
+    /** MPLS's label-distribution divergence of this node to each of {@code peers}. */
     static double[] divergences(PeerNodeLogic n, int[] peers) {
-        long[] mine = n.host.labelCounts(n.node);
         double[] dd = new double[peers.length];
         for (int k = 0; k < peers.length; k++) {
-            dd[k] = LabelDivergence.between(mine, n.host.labelCounts(peers[k]));
+            dd[k] = n.st.divergence.get(peers[k]);
         }
         return dd;
     }

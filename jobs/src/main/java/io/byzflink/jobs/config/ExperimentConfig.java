@@ -17,6 +17,7 @@ import io.byzflink.robust.AggregationPlan;
 import io.byzflink.robust.PreAggregatorSpec;
 import io.byzflink.robust.RuleRegistry;
 import io.byzflink.serde.config.DidYouMean;
+import io.byzflink.serde.config.KeyValues;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -57,12 +58,10 @@ public final class ExperimentConfig implements Serializable {
         if (file != null) {
             flat.putAll(readYaml(file));
         }
-        for (String override : overrides) {
-            int eq = override.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("--set expects key=value, got '" + override + "'");
-            }
-            flat.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim());
+        try {
+            flat.putAll(KeyValues.parse(overrides));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
         return of(flat);
     }
