@@ -79,12 +79,15 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
         RoundRows rows = window.rows();
         long roundSeed = RoundSeeds.of(seed, chunk.getRound());
         int length = rows.rows()[0].length;
-        float[] result = new float[length];
         double[] attribution = honest < expectedSenders ? new double[rows.rows().length] : null;
-        Solution solution = Unsolvable.solveOrNull(plan, plan.partial(rows.rows(), 0, length, null, roundSeed), rows.weights(),
-                roundSeed, chunk.getRound(), unsolvable);
-        if (solution != null) {
-            plan.combine(solution, rows.rows(), null, result, attribution);
+        AggregationPlan.Result onePass = attribution == null ? plan.aggregateOnePass(rows.rows(), rows.weights(), roundSeed) : null;
+        float[] result = onePass != null ? onePass.vector() : new float[length];
+        if (onePass == null) {
+            Solution solution = Unsolvable.solveOrNull(plan, plan.partial(rows.rows(), 0, length, null, roundSeed),
+                    rows.weights(), roundSeed, chunk.getRound(), unsolvable);
+            if (solution != null) {
+                plan.combine(solution, rows.rows(), null, result, attribution);
+            }
         }
         long nanos = System.nanoTime() - start;
         out.collect(AggregatedChunks.of(chunk, result, rows.totalWeight()));

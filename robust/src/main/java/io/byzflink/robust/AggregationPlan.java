@@ -683,6 +683,18 @@ public final class AggregationPlan implements Serializable {
       }
       return;
     }
+    combineCoordinateWise(s, rows, out, attribution, false);
+  }
+
+  /**
+   * Coordinate-wise phase C. With {@code checkFinite}, also checks that every value it reads is
+   * finite (on the sort's first and last wires when the fused kernel runs, by a scan otherwise)
+   * and returns false at the first chunk where one is not, leaving {@code out} incomplete.
+   */
+  private boolean combineCoordinateWise(Solution s, float[][] rows, float[] out,
+      double[] attribution, boolean checkFinite) {
+    Kernels k = Kernels.get();
+    int len = out.length;
     int m = s.rows();
     int stride = CW_BLOCK;
     // Selected rows are copied a chunk of several blocks at a time, each row in one long run
@@ -703,10 +715,17 @@ public final class AggregationPlan implements Serializable {
         k.gatherKeys(rows, s.rowInputs(), s.mixing(), s.inputs(), m, b0, bl, scratch, stride);
       } else if (j == 0) {
         int cl = Math.min(chunk, len - b0);
+        boolean[] nonFinite = checkFinite ? new boolean[1] : null;
         fused = raw == null && m >= CW_BLOCKED_MIN_ROWS
-            && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP);
+            && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP, nonFinite);
         if (!fused) {
           k.gatherKeysBlocked(rows, s.rowInputs(), m, b0, cl, bufs, stride);
+          if (checkFinite) {
+            nonFinite[0] = anyNonFinite(k, rows, s.rowInputs(), m, b0, cl);
+          }
+        }
+        if (checkFinite && nonFinite[0]) {
+          return false;
         }
       }
       if (raw != null) {
@@ -739,6 +758,17 @@ public final class AggregationPlan implements Serializable {
         Attribution.add(s, raw, scratch, stride, bl, attribution);
       }
     }
+    return true;
+  }
+
+  private static boolean anyNonFinite(Kernels k, float[][] rows, int[] sel, int m, int from,
+      int len) {
+    for (int r = 0; r < m; r++) {
+      if (k.anyNonFinite(rows[sel[r]], from, len)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean mergeBlocks64(Kernels k, Networks.Network net, int[] s, int stride,
@@ -777,11 +807,43 @@ public final class AggregationPlan implements Serializable {
   /** Like {@link #aggregate} but also returns the Solution. */
   public Result aggregateDetailed(float[][] vectors, double[] weights, float[][] refs, long seed) {
     int d = checkRows(vectors, refs);
+    Result onePass = refs == null || refs.length == 0 ? aggregateOnePass(vectors, weights, seed) : null;
+    if (onePass != null) {
+      return onePass;
+    }
     GramPartial p = partial(vectors, 0, d, refs, seed);
     Solution s = solve(p, weights, seed);
     float[] out = new float[d];
     combine(s, vectors, refs, out);
     return new Result(out, s);
+  }
+
+  /**
+   * The one-pass path of plain coordinate-wise rules (no Gram, no reference, no pre-aggregator,
+   * whole vectors or one chunk-local window): phase B solved as if every input were finite, phase
+   * C checking that they are on the way. Phase A would only have scanned for non-finite values, a
+   * whole read of the inputs; here that check rides on the sort. Returns null (the caller then
+   * runs the three phases) when the plan does not qualify, when that solve refuses, or when a
+   * non-finite value shows up, so a result is always exactly the three phases' one.
+   */
+  public Result aggregateOnePass(float[][] vectors, double[] weights, long seed) {
+    int d = checkRows(vectors, null);
+    if (needsGram || rule.sampledIterations() > 0 || pre.length > 0) {
+      return null;
+    }
+    GramPartial finite = new GramPartial(vectors.length, 0, d, false, 0, seed);
+    finite.addCoordinates(d);
+    Solution s;
+    try {
+      s = solve(finite, weights, seed);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return null; // the three phases report it
+    }
+    if (s.form() != Solution.Form.COORDINATE_WISE || s.mixing() != null) {
+      return null;
+    }
+    float[] out = new float[d];
+    return combineCoordinateWise(s, vectors, out, null, true) ? new Result(out, s) : null;
   }
 
   /** Per-coordinate attribution of coordinate-wise solutions (scalar, on request only). */

@@ -99,12 +99,14 @@ public interface Kernels {
    * (a multiple of 16, at least m) rows of keys into the blocks, rows {@code r < m} from
    * {@code rows[sel[r]]} and rows {@code m..paddedRows} as padding ({@code Integer.MAX_VALUE},
    * above every finite and infinite key), every aligned group of 16 rows sorted per column on the
-   * way (in registers, read straight from the inputs). Returns false (doing nothing) when there
-   * is no such fast path or len is not a multiple of its vector length; callers then gather and
-   * run the whole network.
+   * way (in registers, read straight from the inputs). When {@code nonFinite} is not null,
+   * {@code nonFinite[0]} is set to true if any value read is NaN or infinite, so a caller learns
+   * whether every value was finite without a separate pass. Returns false (doing nothing) when
+   * there is no such fast path or len is not a multiple of its vector length; callers then
+   * gather and run the whole network.
    */
   default boolean gatherSortBlocks16(float[][] rows, int[] sel, int m, int from, int len,
-      int[][] blocks, int sub, int paddedRows) {
+      int[][] blocks, int sub, int paddedRows, boolean[] nonFinite) {
     return false;
   }
 

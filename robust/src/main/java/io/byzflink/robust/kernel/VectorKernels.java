@@ -444,33 +444,83 @@ final class VectorKernels implements Kernels {
 
   @Override
   public boolean gatherSortBlocks16(float[][] rows, int[] sel, int m, int from, int len,
-      int[][] blocks, int sub, int paddedRows) {
+      int[][] blocks, int sub, int paddedRows, boolean[] nonFinite) {
     if (len % IL != 0 || sub % IL != 0 || paddedRows % 16 != 0 || paddedRows < m) {
       return false;
     }
     float[] pad = padRow(from + len);
     float[][] r16 = new float[16][];
+    int[] acc = null;
+    if (nonFinite != null) {
+      acc = new int[2 * IL];
+      java.util.Arrays.fill(acc, 0, IL, Integer.MAX_VALUE);
+      java.util.Arrays.fill(acc, IL, 2 * IL, Integer.MIN_VALUE);
+    }
     for (int b = 0; 16 * b < paddedRows; b++) {
-      if (16 * b >= m) {
-        // Only padding: already sorted.
-        for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
-          java.util.Arrays.fill(blocks[j], 16 * b * sub, 16 * (b + 1) * sub, Integer.MAX_VALUE);
-        }
+      int first = 16 * b;
+      if (first >= m) {
+        fillPadding(blocks, first, first + 16, sub, len); // only padding: already sorted
         continue;
       }
       for (int i = 0; i < 16; i++) {
-        r16[i] = 16 * b + i < m ? rows[sel[16 * b + i]] : pad;
+        r16[i] = first + i < m ? rows[sel[first + i]] : pad;
       }
-      // t runs over the whole chunk for one block: each of the 16 rows is read in one long run.
+      // Two passes of 8 rows each over the whole chunk: 8 concurrent sequential streams, which
+      // the prefetchers follow (16 cost about twice a read pass in memory stalls alone).
+      int[] range = groupRange(rows, sel, m, first, from, len, acc, nonFinite);
       for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
         int[] s = blocks[j];
         int bl = Math.min(sub, len - t0);
         for (int t = 0; t < bl; t += IL) {
-          sort16Keys(r16, from + t0 + t, s, 16 * b * sub + t, sub);
+          sort8Keys(r16, 0, from + t0 + t, s, first * sub + t, sub, range);
+        }
+      }
+      if (first + 8 >= m) {
+        fillPadding(blocks, first + 8, first + 16, sub, len);
+        continue;
+      }
+      range = groupRange(rows, sel, m, first + 8, from, len, acc, nonFinite);
+      for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
+        int[] s = blocks[j];
+        int bl = Math.min(sub, len - t0);
+        for (int t = 0; t < bl; t += IL) {
+          sort8Merge8Keys(r16, 8, from + t0 + t, s, first * sub + t, sub, range);
         }
       }
     }
+    if (nonFinite != null) {
+      for (int l = 0; l < IL; l++) {
+        // Finite keys lie strictly between those of -infinity and +infinity; NaNs beyond them.
+        nonFinite[0] |= acc[l] <= KEY_NEGATIVE_INFINITY || acc[IL + l] >= KEY_POSITIVE_INFINITY;
+      }
+    }
     return true;
+  }
+
+  private static final int KEY_NEGATIVE_INFINITY = Kernels.key(Float.NEGATIVE_INFINITY);
+  private static final int KEY_POSITIVE_INFINITY = Kernels.key(Float.POSITIVE_INFINITY);
+
+  /**
+   * The key-range accumulator for the group of 8 rows starting at {@code first}: {@code acc}
+   * when all 8 are inputs (the sort's first and last wires are then their minimum and maximum);
+   * null for a group holding padding, whose few input rows are scanned for non-finite values here
+   * instead.
+   */
+  private int[] groupRange(float[][] rows, int[] sel, int m, int first, int from, int len,
+      int[] acc, boolean[] nonFinite) {
+    if (acc == null || first + 8 <= m) {
+      return acc;
+    }
+    for (int r = first; r < m; r++) {
+      nonFinite[0] |= anyNonFinite(rows[sel[r]], from, len);
+    }
+    return null;
+  }
+
+  private static void fillPadding(int[][] blocks, int rowFrom, int rowTo, int sub, int len) {
+    for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
+      java.util.Arrays.fill(blocks[j], rowFrom * sub, rowTo * sub, Integer.MAX_VALUE);
+    }
   }
 
   @Override
@@ -839,6 +889,163 @@ final class VectorKernels implements Kernels {
       v13.intoArray(s, o + 13 * stride);
       v14.intoArray(s, o + 14 * stride);
       v15.intoArray(s, o + 15 * stride);
+  }
+
+  /**
+   * Batcher's 19-comparator network on 8 wires read straight from rows {@code r8[g..g+7]}
+   * (converted to keys on load), stored sorted to rows o, o + stride, ... of {@code s}; when
+   * {@code range} is not null its lanes [0, IL) take the minimum and [IL, 2 IL) the maximum key
+   * seen (the finiteness check rides on the sort: wire 0 ends as the minimum, wire 7 as the
+   * maximum). Written out, not calling helpers: see {@link #sort16Keys}.
+   */
+  private static void sort8Keys(float[][] r8, int g, int from, int[] s, int o, int stride,
+      int[] range) {
+    IntVector v0 = FloatVector.fromArray(F, r8[g + 0], from).reinterpretAsInts();
+    v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v1 = FloatVector.fromArray(F, r8[g + 1], from).reinterpretAsInts();
+    v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v2 = FloatVector.fromArray(F, r8[g + 2], from).reinterpretAsInts();
+    v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v3 = FloatVector.fromArray(F, r8[g + 3], from).reinterpretAsInts();
+    v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v4 = FloatVector.fromArray(F, r8[g + 4], from).reinterpretAsInts();
+    v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v5 = FloatVector.fromArray(F, r8[g + 5], from).reinterpretAsInts();
+    v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v6 = FloatVector.fromArray(F, r8[g + 6], from).reinterpretAsInts();
+    v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v7 = FloatVector.fromArray(F, r8[g + 7], from).reinterpretAsInts();
+    v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    { IntVector t = v0; v0 = t.min(v1); v1 = t.max(v1); }
+    { IntVector t = v2; v2 = t.min(v3); v3 = t.max(v3); }
+    { IntVector t = v0; v0 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v1; v1 = t.min(v3); v3 = t.max(v3); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v4; v4 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v6; v6 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v4; v4 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v5; v5 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v0; v0 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v2; v2 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v1; v1 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v3; v3 = t.min(v7); v7 = t.max(v7); }
+    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    if (range != null) {
+      IntVector.fromArray(I, range, 0).min(v0).intoArray(range, 0);
+      IntVector.fromArray(I, range, IL).max(v7).intoArray(range, IL);
+    }
+    v0.intoArray(s, o + 0 * stride);
+    v1.intoArray(s, o + 1 * stride);
+    v2.intoArray(s, o + 2 * stride);
+    v3.intoArray(s, o + 3 * stride);
+    v4.intoArray(s, o + 4 * stride);
+    v5.intoArray(s, o + 5 * stride);
+    v6.intoArray(s, o + 6 * stride);
+    v7.intoArray(s, o + 7 * stride);
+  }
+
+  /**
+   * Sorts 8 wires read from rows {@code r8[g..g+7]} (19 comparators, range as in
+   * {@link #sort8Keys}), then merges them with the 8 sorted wires already at rows o .. o + 7 of
+   * {@code s} (Batcher's odd-even merge, 25 comparators) and stores the 16 sorted wires at rows
+   * o .. o + 15: the same sorted 16 as {@link #sort16Keys} but reading only 8 input rows at once
+   * (8 concurrent streams, which the hardware prefetchers follow; 16 they do not).
+   */
+  private static void sort8Merge8Keys(float[][] r8, int g, int from, int[] s, int o, int stride,
+      int[] range) {
+    IntVector v8 = FloatVector.fromArray(F, r8[g + 0], from).reinterpretAsInts();
+    v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v9 = FloatVector.fromArray(F, r8[g + 1], from).reinterpretAsInts();
+    v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v10 = FloatVector.fromArray(F, r8[g + 2], from).reinterpretAsInts();
+    v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v11 = FloatVector.fromArray(F, r8[g + 3], from).reinterpretAsInts();
+    v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v12 = FloatVector.fromArray(F, r8[g + 4], from).reinterpretAsInts();
+    v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v13 = FloatVector.fromArray(F, r8[g + 5], from).reinterpretAsInts();
+    v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v14 = FloatVector.fromArray(F, r8[g + 6], from).reinterpretAsInts();
+    v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    IntVector v15 = FloatVector.fromArray(F, r8[g + 7], from).reinterpretAsInts();
+    v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+    { IntVector t = v8; v8 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v10; v10 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v8; v8 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v9; v9 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v12; v12 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v14; v14 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v12; v12 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v13; v13 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v8; v8 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v10; v10 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v9; v9 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v11; v11 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    if (range != null) {
+      IntVector.fromArray(I, range, 0).min(v8).intoArray(range, 0);
+      IntVector.fromArray(I, range, IL).max(v15).intoArray(range, IL);
+    }
+    IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
+    IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
+    IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
+    IntVector v3 = IntVector.fromArray(I, s, o + 3 * stride);
+    IntVector v4 = IntVector.fromArray(I, s, o + 4 * stride);
+    IntVector v5 = IntVector.fromArray(I, s, o + 5 * stride);
+    IntVector v6 = IntVector.fromArray(I, s, o + 6 * stride);
+    IntVector v7 = IntVector.fromArray(I, s, o + 7 * stride);
+    { IntVector t = v0; v0 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v4; v4 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v4; v4 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v2; v2 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v6; v6 = t.min(v14); v14 = t.max(v14); }
+    { IntVector t = v6; v6 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v6; v6 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v1; v1 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v5; v5 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v5; v5 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v3; v3 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v7; v7 = t.min(v15); v15 = t.max(v15); }
+    { IntVector t = v7; v7 = t.min(v11); v11 = t.max(v11); }
+    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
+    { IntVector t = v7; v7 = t.min(v9); v9 = t.max(v9); }
+    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
+    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
+    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
+    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
+    { IntVector t = v7; v7 = t.min(v8); v8 = t.max(v8); }
+    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
+    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
+    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
+    v0.intoArray(s, o + 0 * stride);
+    v1.intoArray(s, o + 1 * stride);
+    v2.intoArray(s, o + 2 * stride);
+    v3.intoArray(s, o + 3 * stride);
+    v4.intoArray(s, o + 4 * stride);
+    v5.intoArray(s, o + 5 * stride);
+    v6.intoArray(s, o + 6 * stride);
+    v7.intoArray(s, o + 7 * stride);
+    v8.intoArray(s, o + 8 * stride);
+    v9.intoArray(s, o + 9 * stride);
+    v10.intoArray(s, o + 10 * stride);
+    v11.intoArray(s, o + 11 * stride);
+    v12.intoArray(s, o + 12 * stride);
+    v13.intoArray(s, o + 13 * stride);
+    v14.intoArray(s, o + 14 * stride);
+    v15.intoArray(s, o + 15 * stride);
   }
 
   /**

@@ -242,7 +242,7 @@ class KernelsTest {
       int[][] a = new int[3][m * sub];
       int[][] b = new int[3][mp * sub];
       v.gatherKeysBlocked(x, sel, m, 8, len, a, sub);
-      assertThat(v.gatherSortBlocks16(x, sel, m, 8, len, b, sub, mp)).isTrue();
+      assertThat(v.gatherSortBlocks16(x, sel, m, 8, len, b, sub, mp, null)).isTrue();
       for (int j = 0; j < 3; j++) {
         v.network(a[j], sub, sub, net.lo, net.hi);
         assertThat(v.mergeBlocks32(b[j], sub, sub, mp / 32)).isTrue();
@@ -263,6 +263,39 @@ class KernelsTest {
       v.gatherKeysBlocked(x, sel, m, 8, len, a2, sub);
       for (int j = 0; j < 3; j++) {
         assertThat(c[j]).isEqualTo(a2[j]);
+      }
+    }
+  }
+
+  /**
+   * The fused gather's finiteness check: silent on finite inputs (ties, -0.0, Float.MAX_VALUE
+   * included), and a NaN or an infinity is flagged wherever it sits, in a full group of 8 (seen on
+   * the sort's end wires) or in a group holding padding (scanned).
+   */
+  @Test
+  void fusedGatherFlagsNonFiniteValues() {
+    Kernels v = Kernels.vectorOrNull();
+    assumeThat(v).isNotNull();
+    int sub = 64;
+    int len = 2 * sub;
+    for (int m : new int[] {12, 16, 19, 24, 50, 100}) {
+      int mp = Networks.sort(m).paddedRows;
+      float[][] x = rows(m, len);
+      x[0][5] = Float.MAX_VALUE;
+      x[m - 1][6] = -Float.MAX_VALUE;
+      x[1][7] = -0f;
+      boolean[] flag = new boolean[1];
+      assertThat(v.gatherSortBlocks16(x, seq(m), m, 0, len, new int[2][mp * sub], sub, mp, flag)).isTrue();
+      assertThat(flag[0]).as("m=%d finite", m).isFalse();
+      for (int row : new int[] {0, m - 1}) {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.intBitsToFloat(0xFFC00001)}) {
+          float[][] y = rows(m, len);
+          y[row][len - 3] = bad;
+          boolean[] f = new boolean[1];
+          v.gatherSortBlocks16(y, seq(m), m, 0, len, new int[2][mp * sub], sub, mp, f);
+          assertThat(f[0]).as("m=%d row %d value %s", m, row, bad).isTrue();
+        }
       }
     }
   }
