@@ -34,6 +34,31 @@ final class VectorKernels implements Kernels {
   /** Coordinates per Gram block (rows converted to double: 52 x 256 x 8 bytes in L2). */
   private static final int GRAM_BLOCK = 256;
 
+  /**
+   * Recompilation requests for the large generated kernels. JDK 17's C2 sometimes compiles them
+   * with their vector stores left as calls (C2 inlines the Vector API's force-inlined methods late
+   * in methods this large, and in some compilations the stores' species is not yet a constant when
+   * their intrinsic is expanded): every store then boxes, the kernel runs 5-10x slower, and stays
+   * so for the JVM's life. Each such kernel starts with a branch on this epoch that has never
+   * been taken when C2 compiles it, which C2 turns into an uncommon trap: bumping the epoch
+   * ({@link #requestRecompile}) makes the next call deoptimize, and the kernel is profiled and
+   * compiled afresh. Three epochs are available.
+   */
+  private static volatile int recompileEpoch;
+  /** Written on the epoch branches so they are not empty. */
+  private static int recompileSink;
+
+  @Override
+  public boolean requestRecompile() {
+    synchronized (VectorKernels.class) {
+      if (recompileEpoch >= 3) {
+        return false;
+      }
+      recompileEpoch++;
+      return true;
+    }
+  }
+
   VectorKernels() {
     if (FH.length() != DL || IH.length() != DL) {
       throw new IllegalStateException("no float species matching " + D);
@@ -587,9 +612,19 @@ final class VectorKernels implements Kernels {
   /**
    * Batcher's odd-even merge of two sorted runs of 16 wires (rows o.. o+15 and o+16.. o+31) into
    * 32 sorted wires: 65 compare-exchanges on registers (32 loads, 32 stores) instead of 65 passes
-   * over memory (generated; only Vector API calls, which C2 force-inlines, see sort16Keys).
+   * over memory (generated; only Vector API calls, which C2 force-inlines, see sort8Keys).
    */
   private static void merge16x16(int[] s, int o, int stride) {
+    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
+    if (epoch != 0) {
+      if (epoch == 1) {
+        recompileSink = 1;
+      } else if (epoch == 2) {
+        recompileSink = 2;
+      } else {
+        recompileSink = 3;
+      }
+    }
     IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
     IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
     IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
@@ -726,6 +761,16 @@ final class VectorKernels implements Kernels {
    * sorts a bitonic sequence held in registers (generated; Vector API calls only).
    */
   private static void clean16(int[] s, int o, int stride) {
+    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
+    if (epoch != 0) {
+      if (epoch == 1) {
+        recompileSink = 1;
+      } else if (epoch == 2) {
+        recompileSink = 2;
+      } else {
+        recompileSink = 3;
+      }
+    }
     IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
     IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
     IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
@@ -896,10 +941,22 @@ final class VectorKernels implements Kernels {
    * (converted to keys on load), stored sorted to rows o, o + stride, ... of {@code s}; when
    * {@code range} is not null its lanes [0, IL) take the minimum and [IL, 2 IL) the maximum key
    * seen (the finiteness check rides on the sort: wire 0 ends as the minimum, wire 7 as the
-   * maximum). Written out, not calling helpers: see {@link #sort16Keys}.
+   * maximum). Written out, not calling helpers: in a method this large C2 stops inlining
+   * ordinary helpers (NodeCountInliningCutoff), and a vector crossing a non-inlined call is boxed
+   * on the heap (the Vector API's own methods are force-inlined).
    */
   private static void sort8Keys(float[][] r8, int g, int from, int[] s, int o, int stride,
       int[] range) {
+    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
+    if (epoch != 0) {
+      if (epoch == 1) {
+        recompileSink = 1;
+      } else if (epoch == 2) {
+        recompileSink = 2;
+      } else {
+        recompileSink = 3;
+      }
+    }
     IntVector v0 = FloatVector.fromArray(F, r8[g + 0], from).reinterpretAsInts();
     v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
     IntVector v1 = FloatVector.fromArray(F, r8[g + 1], from).reinterpretAsInts();
@@ -953,11 +1010,21 @@ final class VectorKernels implements Kernels {
    * Sorts 8 wires read from rows {@code r8[g..g+7]} (19 comparators, range as in
    * {@link #sort8Keys}), then merges them with the 8 sorted wires already at rows o .. o + 7 of
    * {@code s} (Batcher's odd-even merge, 25 comparators) and stores the 16 sorted wires at rows
-   * o .. o + 15: the same sorted 16 as {@link #sort16Keys} but reading only 8 input rows at once
+   * o .. o + 15: a sorted 16 from 8 input rows read at once
    * (8 concurrent streams, which the hardware prefetchers follow; 16 they do not).
    */
   private static void sort8Merge8Keys(float[][] r8, int g, int from, int[] s, int o, int stride,
       int[] range) {
+    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
+    if (epoch != 0) {
+      if (epoch == 1) {
+        recompileSink = 1;
+      } else if (epoch == 2) {
+        recompileSink = 2;
+      } else {
+        recompileSink = 3;
+      }
+    }
     IntVector v8 = FloatVector.fromArray(F, r8[g + 0], from).reinterpretAsInts();
     v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
     IntVector v9 = FloatVector.fromArray(F, r8[g + 1], from).reinterpretAsInts();
@@ -1048,127 +1115,6 @@ final class VectorKernels implements Kernels {
     v15.intoArray(s, o + 15 * stride);
   }
 
-  /**
-   * {@link #sort16} reading its 16 wires straight from the input rows (converted to keys on
-   * load), so the first sorting stage costs no separate copy pass: one read of the inputs, one
-   * store of sorted keys. The key flip is written out here, not called: in a method this large
-   * C2 stops inlining ordinary helpers (NodeCountInliningCutoff), and a vector crossing a
-   * non-inlined call is boxed on the heap (the Vector API's own methods are force-inlined).
-   */
-  private static void sort16Keys(float[][] r16, int from, int[] s, int o, int stride) {
-    IntVector v0 = FloatVector.fromArray(F, r16[0], from).reinterpretAsInts();
-    v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v1 = FloatVector.fromArray(F, r16[1], from).reinterpretAsInts();
-    v1 = v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v2 = FloatVector.fromArray(F, r16[2], from).reinterpretAsInts();
-    v2 = v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v3 = FloatVector.fromArray(F, r16[3], from).reinterpretAsInts();
-    v3 = v3.lanewise(VectorOperators.XOR, v3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v4 = FloatVector.fromArray(F, r16[4], from).reinterpretAsInts();
-    v4 = v4.lanewise(VectorOperators.XOR, v4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v5 = FloatVector.fromArray(F, r16[5], from).reinterpretAsInts();
-    v5 = v5.lanewise(VectorOperators.XOR, v5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v6 = FloatVector.fromArray(F, r16[6], from).reinterpretAsInts();
-    v6 = v6.lanewise(VectorOperators.XOR, v6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v7 = FloatVector.fromArray(F, r16[7], from).reinterpretAsInts();
-    v7 = v7.lanewise(VectorOperators.XOR, v7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v8 = FloatVector.fromArray(F, r16[8], from).reinterpretAsInts();
-    v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v9 = FloatVector.fromArray(F, r16[9], from).reinterpretAsInts();
-    v9 = v9.lanewise(VectorOperators.XOR, v9.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v10 = FloatVector.fromArray(F, r16[10], from).reinterpretAsInts();
-    v10 = v10.lanewise(VectorOperators.XOR, v10.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v11 = FloatVector.fromArray(F, r16[11], from).reinterpretAsInts();
-    v11 = v11.lanewise(VectorOperators.XOR, v11.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v12 = FloatVector.fromArray(F, r16[12], from).reinterpretAsInts();
-    v12 = v12.lanewise(VectorOperators.XOR, v12.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v13 = FloatVector.fromArray(F, r16[13], from).reinterpretAsInts();
-    v13 = v13.lanewise(VectorOperators.XOR, v13.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v14 = FloatVector.fromArray(F, r16[14], from).reinterpretAsInts();
-    v14 = v14.lanewise(VectorOperators.XOR, v14.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    IntVector v15 = FloatVector.fromArray(F, r16[15], from).reinterpretAsInts();
-    v15 = v15.lanewise(VectorOperators.XOR, v15.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    { IntVector t = v0; v0 = t.min(v1); v1 = t.max(v1); }
-    { IntVector t = v2; v2 = t.min(v3); v3 = t.max(v3); }
-    { IntVector t = v4; v4 = t.min(v5); v5 = t.max(v5); }
-    { IntVector t = v6; v6 = t.min(v7); v7 = t.max(v7); }
-    { IntVector t = v8; v8 = t.min(v9); v9 = t.max(v9); }
-    { IntVector t = v10; v10 = t.min(v11); v11 = t.max(v11); }
-    { IntVector t = v12; v12 = t.min(v13); v13 = t.max(v13); }
-    { IntVector t = v14; v14 = t.min(v15); v15 = t.max(v15); }
-    { IntVector t = v0; v0 = t.min(v2); v2 = t.max(v2); }
-    { IntVector t = v1; v1 = t.min(v3); v3 = t.max(v3); }
-    { IntVector t = v4; v4 = t.min(v6); v6 = t.max(v6); }
-    { IntVector t = v5; v5 = t.min(v7); v7 = t.max(v7); }
-    { IntVector t = v8; v8 = t.min(v10); v10 = t.max(v10); }
-    { IntVector t = v9; v9 = t.min(v11); v11 = t.max(v11); }
-    { IntVector t = v12; v12 = t.min(v14); v14 = t.max(v14); }
-    { IntVector t = v13; v13 = t.min(v15); v15 = t.max(v15); }
-    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
-    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
-    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
-    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
-    { IntVector t = v0; v0 = t.min(v4); v4 = t.max(v4); }
-    { IntVector t = v1; v1 = t.min(v5); v5 = t.max(v5); }
-    { IntVector t = v2; v2 = t.min(v6); v6 = t.max(v6); }
-    { IntVector t = v3; v3 = t.min(v7); v7 = t.max(v7); }
-    { IntVector t = v8; v8 = t.min(v12); v12 = t.max(v12); }
-    { IntVector t = v9; v9 = t.min(v13); v13 = t.max(v13); }
-    { IntVector t = v10; v10 = t.min(v14); v14 = t.max(v14); }
-    { IntVector t = v11; v11 = t.min(v15); v15 = t.max(v15); }
-    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
-    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
-    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
-    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
-    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
-    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
-    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
-    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
-    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
-    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
-    { IntVector t = v0; v0 = t.min(v8); v8 = t.max(v8); }
-    { IntVector t = v1; v1 = t.min(v9); v9 = t.max(v9); }
-    { IntVector t = v2; v2 = t.min(v10); v10 = t.max(v10); }
-    { IntVector t = v3; v3 = t.min(v11); v11 = t.max(v11); }
-    { IntVector t = v4; v4 = t.min(v12); v12 = t.max(v12); }
-    { IntVector t = v5; v5 = t.min(v13); v13 = t.max(v13); }
-    { IntVector t = v6; v6 = t.min(v14); v14 = t.max(v14); }
-    { IntVector t = v7; v7 = t.min(v15); v15 = t.max(v15); }
-    { IntVector t = v4; v4 = t.min(v8); v8 = t.max(v8); }
-    { IntVector t = v5; v5 = t.min(v9); v9 = t.max(v9); }
-    { IntVector t = v6; v6 = t.min(v10); v10 = t.max(v10); }
-    { IntVector t = v7; v7 = t.min(v11); v11 = t.max(v11); }
-    { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
-    { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
-    { IntVector t = v6; v6 = t.min(v8); v8 = t.max(v8); }
-    { IntVector t = v7; v7 = t.min(v9); v9 = t.max(v9); }
-    { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
-    { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
-    { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
-    { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
-    { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
-    { IntVector t = v7; v7 = t.min(v8); v8 = t.max(v8); }
-    { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
-    { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
-    { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
-    v0.intoArray(s, o + 0 * stride);
-    v1.intoArray(s, o + 1 * stride);
-    v2.intoArray(s, o + 2 * stride);
-    v3.intoArray(s, o + 3 * stride);
-    v4.intoArray(s, o + 4 * stride);
-    v5.intoArray(s, o + 5 * stride);
-    v6.intoArray(s, o + 6 * stride);
-    v7.intoArray(s, o + 7 * stride);
-    v8.intoArray(s, o + 8 * stride);
-    v9.intoArray(s, o + 9 * stride);
-    v10.intoArray(s, o + 10 * stride);
-    v11.intoArray(s, o + 11 * stride);
-    v12.intoArray(s, o + 12 * stride);
-    v13.intoArray(s, o + 13 * stride);
-    v14.intoArray(s, o + 14 * stride);
-    v15.intoArray(s, o + 15 * stride);
-  }
-
   @Override
   public void sortedRangeMean(int[] s, int stride, int len, int first, int count, float[] out,
       int outFrom) {
@@ -1188,6 +1134,34 @@ final class VectorKernels implements Kernels {
         a += Kernels.value(s[r * stride + t]);
       }
       out[outFrom + t] = (float) (a * inv);
+    }
+  }
+
+  @Override
+  public void selectRankOfTwoRuns(int[] s, int stride, int len, int a, int b, int k, int[] dst,
+      int dstFrom) {
+    if (len % IL != 0) {
+      Kernels.super.selectRankOfTwoRuns(s, stride, len, a, b, k, dst, dstFrom);
+      return;
+    }
+    int iLo = Math.max(0, k + 1 - b);
+    int iHi = Math.min(k + 1, a);
+    int from = Math.max(iLo, 1);
+    int to = Math.min(iHi, k);
+    for (int t = 0; t < len; t += IL) {
+      IntVector best = IntVector.broadcast(I, Integer.MAX_VALUE);
+      if (iLo == 0) { // all k + 1 from the second run
+        best = IntVector.fromArray(I, s, (a + k) * stride + t);
+      }
+      if (iHi == k + 1) { // all k + 1 from the first run
+        best = best.min(IntVector.fromArray(I, s, k * stride + t));
+      }
+      for (int i = from; i <= to; i++) {
+        IntVector x = IntVector.fromArray(I, s, (i - 1) * stride + t);
+        IntVector y = IntVector.fromArray(I, s, (a + k - i) * stride + t);
+        best = best.min(x.max(y));
+      }
+      best.intoArray(dst, dstFrom + t);
     }
   }
 
