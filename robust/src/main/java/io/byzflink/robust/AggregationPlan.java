@@ -707,7 +707,6 @@ public final class AggregationPlan implements Serializable {
     int subs = Math.max(1, Math.min(CW_MAX_SUBS, CW_CHUNK_BYTES / (4 * stride * rowsP)));
     int[][] bufs = new int[subs][rowsP * stride];
     int[] raw = attribution == null ? null : new int[m * stride];
-    int[] pick = new int[2 * stride];
     int chunk = subs * stride;
     boolean fused = false;
     for (int b0 = 0; b0 < len; b0 += stride) {
@@ -740,13 +739,6 @@ public final class AggregationPlan implements Serializable {
         if (!k.mergeBlocks32(scratch, stride, bl, rowsP / 32)
             || (net.sort64 && !mergeBlocks64(k, net, scratch, stride, bl))) {
           throw new IllegalStateException("blocked kernels refused a block they accepted before");
-        }
-        int run = net.sort64 ? 64 : 32;
-        if (s.coordinateRule() == CoordinateRule.MEDIAN && rowsP == 2 * run && m > run) {
-          // Two sorted runs: the middle rank(s) straight from them (about 2 (m - run) min/max
-          // per rank instead of the last merge phase's passes over memory).
-          medianOfTwoRuns(k, scratch, stride, bl, run, m, pick, out, b0);
-          continue;
         }
         k.network(scratch, stride, bl, net.restLoBlocked, net.restHiBlocked);
       } else if (CW_BLOCKS && net.blocks16 > 0 && k.sortBlocks16(scratch, stride, bl, net.blocks16)) {
@@ -782,20 +774,6 @@ public final class AggregationPlan implements Serializable {
       }
     }
     return false;
-  }
-
-  /** The median of m values held as sorted rows [0, run) and [run, m) of the scratch. */
-  private static void medianOfTwoRuns(Kernels k, int[] s, int stride, int len, int run, int m,
-      int[] pick, float[] out, int outFrom) {
-    int lo = (m - 1) / 2;
-    int hi = m / 2;
-    k.selectRankOfTwoRuns(s, stride, len, run, m - run, lo, pick, 0);
-    if (hi != lo) {
-      k.selectRankOfTwoRuns(s, stride, len, run, m - run, hi, pick, stride);
-    }
-    // Rows 0 and 1 of pick hold the lower and upper middle values: the same averaging as on a
-    // sorted column.
-    k.sortedMedian(pick, stride, hi == lo ? 1 : 2, len, out, outFrom);
   }
 
   private static boolean mergeBlocks64(Kernels k, Networks.Network net, int[] s, int stride,

@@ -142,41 +142,11 @@ public interface Kernels {
   void sortedMedian(int[] scratch, int stride, int m, int len, float[] out, int outFrom);
 
   /**
-   * Writes, for each column t &lt; len, the key of rank {@code k} (0-based) of the union of two
-   * sorted runs, rows [0, a) and rows [a, a + b) of {@code s}, to {@code dst[dstFrom + t]}:
-   * {@code min over i of max(A[i-1], B[k-i])} over the splits taking i values from the first
-   * run and k + 1 - i from the second (a missing A[-1] or B[-1] counts as -infinity).
-   */
-  default void selectRankOfTwoRuns(int[] s, int stride, int len, int a, int b, int k, int[] dst,
-      int dstFrom) {
-    int iLo = Math.max(0, k + 1 - b);
-    int iHi = Math.min(k + 1, a);
-    for (int t = 0; t < len; t++) {
-      int best = Integer.MAX_VALUE;
-      for (int i = iLo; i <= iHi; i++) {
-        int x = i == 0 ? Integer.MIN_VALUE : s[(i - 1) * stride + t];
-        int y = i == k + 1 ? Integer.MIN_VALUE : s[(a + k - i) * stride + t];
-        best = Math.min(best, Math.max(x, y));
-      }
-      dst[dstFrom + t] = best;
-    }
-  }
-
-  /**
    * Mean of the {@code keep} values closest to the median, on sorted columns. Ties between values
    * at equal distance from the median go to the smaller value (the leftmost optimal window).
    */
   void sortedClosestToMedianMean(int[] scratch, int stride, int m, int len, int keep, float[] out,
       int outFrom);
-
-  /**
-   * Asks the JIT to drop and recompile the large sort kernels (see {@code VectorKernels}); called
-   * when they run far slower than they should. Returns false when there is nothing to recompile
-   * or the requests are used up.
-   */
-  default boolean requestRecompile() {
-    return false;
-  }
 
   /** Sum of all {@code rows[i][from..from+len)}, i &lt; k, in double: the read-pass baseline. */
   double sumAll(float[][] rows, int k, int from, int len);

@@ -1,70 +1,88 @@
 package io.byzflink.robust.kernel;
 
 /**
- * Notices the coordinate-wise sort kernels running in one of JDK 17's bad compilations (vector
- * stores left as calls, see {@code VectorKernels}: 5-10x slower for the JVM's life, in about one
- * JVM in ten) and asks the JIT to compile them afresh ({@link Kernels#requestRecompile}).
+ * Notices the coordinate-wise sort kernels running in one of JDK 17's bad compilations and says
+ * so in the log, once per JVM: in some JVMs (one in two to one in ten fresh JMH forks) C2
+ * compiles the large generated kernels with their vector stores left as calls (the store's vector
+ * class is not a constant when its intrinsic is expanded; see {@code benchmarks/README.md}), every
+ * store then boxes, and the rule runs 5-10x slower for the JVM's life. Recompiling does not cure
+ * it (tried: deoptimizing the kernels through uncommon-trap epochs gave the same code again), so
+ * the warning tells the operator to restart that JVM or run a newer JDK.
  *
  * <p>A call counts when it sorts at least {@link #MIN_VALUES} values, enough that both the sort
- * and a plain read stream from memory; the first such call also times one read of the same rows
- * (once per JVM). Two calls in a row slower than {@link #SLOW_RATIO} reads trigger a request: a
- * healthy kernel runs at 4-12 reads, a badly compiled one at 30-50. A false alarm (a machine
- * suddenly loaded) costs one recompilation, and there are at most three per JVM.
+ * and a plain read stream from memory. The first {@link #CALIBRATIONS} such calls also time one
+ * read of the same rows and keep the fastest (the first reads run before the JIT has compiled the
+ * read loop); calls are judged from the third on. Two calls in a row slower than
+ * {@link #SLOW_RATIO} reads raise the warning: a healthy kernel runs at 4-14 reads, a badly
+ * compiled one at 30-90.
  */
 public final class SlowKernelWatch {
   /** Values (rows x coordinates) a call must sort to be judged. */
   public static final long MIN_VALUES = 1L << 22;
   /** Sort time, in reads of the same values, above which a call counts as slow. */
   public static final double SLOW_RATIO = 25;
+  /** Judged calls that also time a read. */
+  static final int CALIBRATIONS = 5;
 
   private static final System.Logger LOG = System.getLogger(SlowKernelWatch.class.getName());
-  private static volatile double readNanosPerValue = Double.NaN;
+  private static double readNanosPerValue = Double.POSITIVE_INFINITY;
+  private static int calibrations;
   private static int slowStreak;
+  private static boolean warned;
 
   private SlowKernelWatch() {}
 
   /**
    * Records one sort of the rows {@code rows[sel[0..m)]} over {@code [0, len)} that took
-   * {@code nanos}.
+   * {@code nanos}; returns true when this call raised the warning.
    */
-  public static void observe(Kernels k, float[][] rows, int[] sel, int m, int len, long nanos) {
+  public static boolean observe(Kernels k, float[][] rows, int[] sel, int m, int len, long nanos) {
     long values = (long) m * len;
-    if (values < MIN_VALUES) {
-      return;
+    if (values < MIN_VALUES || warned) {
+      return false;
     }
-    double perValue = readNanosPerValue;
-    if (Double.isNaN(perValue)) {
-      perValue = calibrate(k, rows, sel, m, len);
-    }
-    boolean request;
+    boolean calibrate;
     synchronized (SlowKernelWatch.class) {
-      slowStreak = isSlow(nanos, perValue, values) ? slowStreak + 1 : 0;
-      request = slowStreak >= 2;
-      if (request) {
-        slowStreak = 0;
+      calibrate = calibrations < CALIBRATIONS;
+      calibrations += calibrate ? 1 : 0;
+    }
+    double read = calibrate ? timeRead(k, rows, sel, m, len) : Double.POSITIVE_INFINITY;
+    double ratio;
+    synchronized (SlowKernelWatch.class) {
+      readNanosPerValue = Math.min(readNanosPerValue, read);
+      ratio = nanos / (readNanosPerValue * values);
+      if (calibrations < 3 || warned) {
+        return false;
       }
+      slowStreak = ratio > SLOW_RATIO ? slowStreak + 1 : 0;
+      if (slowStreak < 2) {
+        return false;
+      }
+      warned = true;
     }
-    if (request && k.requestRecompile()) {
-      LOG.log(System.Logger.Level.WARNING, String.format("coordinate-wise sort at %.0f reads of its "
-          + "input (expected 4-12): the JIT compiled its kernels badly; asked for a recompile",
-          nanos / (perValue * values)));
-    }
+    LOG.log(System.Logger.Level.WARNING, String.format("coordinate-wise sort at %.0f reads of its "
+        + "input (4-14 expected): the JIT compiled its kernels badly in this JVM (a known JDK 17 "
+        + "C2 issue), so it stays about %.0fx slower; restart the JVM (or task manager) or run on "
+        + "a newer JDK", ratio, ratio / 8));
+    return true;
   }
 
-  /** True when {@code nanos} for {@code values} values is above {@link #SLOW_RATIO} reads. */
-  static boolean isSlow(double nanos, double readNanosPerValue, long values) {
-    return nanos > SLOW_RATIO * readNanosPerValue * values;
-  }
-
-  private static double calibrate(Kernels k, float[][] rows, int[] sel, int m, int len) {
+  /** Nanoseconds per value of one read of the rows (the read-pass kernel). */
+  private static double timeRead(Kernels k, float[][] rows, int[] sel, int m, int len) {
     float[][] picked = new float[m][];
     for (int r = 0; r < m; r++) {
       picked[r] = rows[sel[r]];
     }
     long t0 = System.nanoTime();
     double sink = k.sumAll(picked, m, 0, len);
-    double perValue = (System.nanoTime() - t0 + (sink == 0.123 ? 1 : 0)) / ((double) m * len);
-    readNanosPerValue = perValue;
-    return perValue;
+    return (System.nanoTime() - t0 + (sink == 0.123 ? 1 : 0)) / ((double) m * len);
+  }
+
+  /** Forgets what was seen (tests). */
+  static synchronized void reset() {
+    readNanosPerValue = Double.POSITIVE_INFINITY;
+    calibrations = 0;
+    slowStreak = 0;
+    warned = false;
   }
 }

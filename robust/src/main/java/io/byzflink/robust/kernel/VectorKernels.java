@@ -34,31 +34,6 @@ final class VectorKernels implements Kernels {
   /** Coordinates per Gram block (rows converted to double: 52 x 256 x 8 bytes in L2). */
   private static final int GRAM_BLOCK = 256;
 
-  /**
-   * Recompilation requests for the large generated kernels. JDK 17's C2 sometimes compiles them
-   * with their vector stores left as calls (C2 inlines the Vector API's force-inlined methods late
-   * in methods this large, and in some compilations the stores' species is not yet a constant when
-   * their intrinsic is expanded): every store then boxes, the kernel runs 5-10x slower, and stays
-   * so for the JVM's life. Each such kernel starts with a branch on this epoch that has never
-   * been taken when C2 compiles it, which C2 turns into an uncommon trap: bumping the epoch
-   * ({@link #requestRecompile}) makes the next call deoptimize, and the kernel is profiled and
-   * compiled afresh. Three epochs are available.
-   */
-  private static volatile int recompileEpoch;
-  /** Written on the epoch branches so they are not empty. */
-  private static int recompileSink;
-
-  @Override
-  public boolean requestRecompile() {
-    synchronized (VectorKernels.class) {
-      if (recompileEpoch >= 3) {
-        return false;
-      }
-      recompileEpoch++;
-      return true;
-    }
-  }
-
   VectorKernels() {
     if (FH.length() != DL || IH.length() != DL) {
       throw new IllegalStateException("no float species matching " + D);
@@ -615,16 +590,6 @@ final class VectorKernels implements Kernels {
    * over memory (generated; only Vector API calls, which C2 force-inlines, see sort8Keys).
    */
   private static void merge16x16(int[] s, int o, int stride) {
-    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
-    if (epoch != 0) {
-      if (epoch == 1) {
-        recompileSink = 1;
-      } else if (epoch == 2) {
-        recompileSink = 2;
-      } else {
-        recompileSink = 3;
-      }
-    }
     IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
     IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
     IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
@@ -761,16 +726,6 @@ final class VectorKernels implements Kernels {
    * sorts a bitonic sequence held in registers (generated; Vector API calls only).
    */
   private static void clean16(int[] s, int o, int stride) {
-    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
-    if (epoch != 0) {
-      if (epoch == 1) {
-        recompileSink = 1;
-      } else if (epoch == 2) {
-        recompileSink = 2;
-      } else {
-        recompileSink = 3;
-      }
-    }
     IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
     IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
     IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
@@ -947,16 +902,6 @@ final class VectorKernels implements Kernels {
    */
   private static void sort8Keys(float[][] r8, int g, int from, int[] s, int o, int stride,
       int[] range) {
-    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
-    if (epoch != 0) {
-      if (epoch == 1) {
-        recompileSink = 1;
-      } else if (epoch == 2) {
-        recompileSink = 2;
-      } else {
-        recompileSink = 3;
-      }
-    }
     IntVector v0 = FloatVector.fromArray(F, r8[g + 0], from).reinterpretAsInts();
     v0 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
     IntVector v1 = FloatVector.fromArray(F, r8[g + 1], from).reinterpretAsInts();
@@ -1015,16 +960,6 @@ final class VectorKernels implements Kernels {
    */
   private static void sort8Merge8Keys(float[][] r8, int g, int from, int[] s, int o, int stride,
       int[] range) {
-    int epoch = recompileEpoch; // see recompileEpoch: taking a new branch here drops this code
-    if (epoch != 0) {
-      if (epoch == 1) {
-        recompileSink = 1;
-      } else if (epoch == 2) {
-        recompileSink = 2;
-      } else {
-        recompileSink = 3;
-      }
-    }
     IntVector v8 = FloatVector.fromArray(F, r8[g + 0], from).reinterpretAsInts();
     v8 = v8.lanewise(VectorOperators.XOR, v8.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
     IntVector v9 = FloatVector.fromArray(F, r8[g + 1], from).reinterpretAsInts();
@@ -1134,34 +1069,6 @@ final class VectorKernels implements Kernels {
         a += Kernels.value(s[r * stride + t]);
       }
       out[outFrom + t] = (float) (a * inv);
-    }
-  }
-
-  @Override
-  public void selectRankOfTwoRuns(int[] s, int stride, int len, int a, int b, int k, int[] dst,
-      int dstFrom) {
-    if (len % IL != 0) {
-      Kernels.super.selectRankOfTwoRuns(s, stride, len, a, b, k, dst, dstFrom);
-      return;
-    }
-    int iLo = Math.max(0, k + 1 - b);
-    int iHi = Math.min(k + 1, a);
-    int from = Math.max(iLo, 1);
-    int to = Math.min(iHi, k);
-    for (int t = 0; t < len; t += IL) {
-      IntVector best = IntVector.broadcast(I, Integer.MAX_VALUE);
-      if (iLo == 0) { // all k + 1 from the second run
-        best = IntVector.fromArray(I, s, (a + k) * stride + t);
-      }
-      if (iHi == k + 1) { // all k + 1 from the first run
-        best = best.min(IntVector.fromArray(I, s, k * stride + t));
-      }
-      for (int i = from; i <= to; i++) {
-        IntVector x = IntVector.fromArray(I, s, (i - 1) * stride + t);
-        IntVector y = IntVector.fromArray(I, s, (a + k - i) * stride + t);
-        best = best.min(x.max(y));
-      }
-      best.intoArray(dst, dstFrom + t);
     }
   }
 

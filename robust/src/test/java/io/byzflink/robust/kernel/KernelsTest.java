@@ -300,42 +300,6 @@ class KernelsTest {
     }
   }
 
-  /** Rank selection from two sorted runs equals reading the rank off the merged sort. */
-  @Test
-  void rankOfTwoSortedRunsEqualsTheMergedSort() {
-    Kernels v = Kernels.vectorOrNull();
-    assumeThat(v).isNotNull();
-    int stride = 32;
-    java.util.Random r = new java.util.Random(11);
-    for (int[] ab : new int[][] {{32, 18}, {32, 1}, {32, 32}, {64, 36}, {5, 3}, {1, 7}}) {
-      int a = ab[0];
-      int b = ab[1];
-      int[] s = new int[(a + b) * stride];
-      int[][] cols = new int[stride][a + b];
-      for (int t = 0; t < stride; t++) {
-        for (int i = 0; i < a + b; i++) {
-          cols[t][i] = r.nextInt(9) - 4 + (i % 3 == 0 ? Integer.MAX_VALUE / 2 : 0) * (r.nextBoolean() ? 1 : -1);
-        }
-        java.util.Arrays.sort(cols[t], 0, a);
-        java.util.Arrays.sort(cols[t], a, a + b);
-        for (int i = 0; i < a + b; i++) {
-          s[i * stride + t] = cols[t][i];
-        }
-        java.util.Arrays.sort(cols[t]);
-      }
-      for (int k = 0; k < a + b; k++) {
-        int[] got = new int[stride];
-        int[] scalar = new int[stride];
-        v.selectRankOfTwoRuns(s, stride, stride, a, b, k, got, 0);
-        Kernels.scalar().selectRankOfTwoRuns(s, stride, stride, a, b, k, scalar, 0);
-        for (int t = 0; t < stride; t++) {
-          assertThat(got[t]).as("a=%d b=%d k=%d t=%d", a, b, k, t).isEqualTo(cols[t][k]);
-        }
-        assertThat(scalar).isEqualTo(got);
-      }
-    }
-  }
-
   static int[] seq(int m) {
     int[] a = new int[m];
     for (int i = 0; i < m; i++) {
