@@ -62,11 +62,6 @@ public final class AggregationPlan implements Serializable {
    * is short and padding to 32 rows would dominate (a judgement, not measured).
    */
   static final int CW_BLOCKED_MIN_ROWS = 12;
-  /**
-   * Whether coordinate-wise phase C sorts aligned blocks of 16 rows in registers first
-   * ({@code -Dbyzflink.cwBlocks=true}); see {@link io.byzflink.robust.kernel.Kernels#sortBlocks16}.
-   */
-  static final boolean CW_BLOCKS = Boolean.parseBoolean(System.getProperty("byzflink.cwBlocks", "false"));
 
   private final List<PreAggregatorSpec> preSpecs;
   private final RuleSpec ruleSpec;
@@ -741,8 +736,6 @@ public final class AggregationPlan implements Serializable {
           throw new IllegalStateException("blocked kernels refused a block they accepted before");
         }
         k.network(scratch, stride, bl, net.restLoBlocked, net.restHiBlocked);
-      } else if (CW_BLOCKS && net.blocks16 > 0 && k.sortBlocks16(scratch, stride, bl, net.blocks16)) {
-        k.network(scratch, stride, bl, net.restLo, net.restHi);
       } else {
         k.network(scratch, stride, bl, net.lo, net.hi);
       }

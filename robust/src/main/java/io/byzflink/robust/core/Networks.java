@@ -16,18 +16,6 @@ public final class Networks {
   public static final class Network {
     public final int[] lo;
     public final int[] hi;
-    /** Number of complete aligned blocks of 16 wires. */
-    public final int blocks16;
-    /**
-     * The comparators left once every complete block of 16 wires has been fully sorted: the
-     * pruned network minus its comparators of Batcher's phases p &lt;= 8 (which only connect
-     * wires within one aligned block of 16) inside complete blocks. Running "sort each block,
-     * then these" applies a superset of the pruned network and a subset of the full one, which
-     * leaves the read outputs exact (dropped comparators only touch unread wires or permute an
-     * order-free class).
-     */
-    public final int[] restLo;
-    public final int[] restHi;
     /**
      * Rows of the padded layout used by the register-blocked path: the m wires plus +infinity
      * padding up to a whole number of blocks of 32 (or of 64 when {@link #sort64}). Padding is
@@ -57,14 +45,10 @@ public final class Networks {
     public final int[] merge64Lo;
     public final int[] merge64Hi;
 
-    Network(int[] lo, int[] hi, int blocks16, int[] restLo, int[] restHi, int paddedRows,
-        boolean sort64, int[] restLoBlocked, int[] restHiBlocked, int[] merge64Lo,
-        int[] merge64Hi) {
+    Network(int[] lo, int[] hi, int paddedRows, boolean sort64, int[] restLoBlocked,
+        int[] restHiBlocked, int[] merge64Lo, int[] merge64Hi) {
       this.lo = lo;
       this.hi = hi;
-      this.blocks16 = blocks16;
-      this.restLo = restLo;
-      this.restHi = restHi;
       this.paddedRows = paddedRows;
       this.sort64 = sort64;
       this.restLoBlocked = restLoBlocked;
@@ -196,8 +180,6 @@ public final class Networks {
     }
     int[] lo = new int[count];
     int[] hi = new int[count];
-    int blocks = m / 16;
-    List<int[]> rest = new ArrayList<>();
     List<int[]> rest32 = new ArrayList<>();
     List<int[]> rest64 = new ArrayList<>();
     int q = 0;
@@ -207,9 +189,6 @@ public final class Networks {
         lo[q] = cmp[0];
         hi[q] = cmp[1];
         q++;
-        if (!(cmp[2] <= 8 && cmp[1] < 16 * blocks)) {
-          rest.add(cmp);
-        }
         if (cmp[2] >= 32) {
           rest32.add(cmp);
         }
@@ -237,7 +216,7 @@ public final class Networks {
     if (!sort64) {
       merge64.clear();
     }
-    return new Network(lo, hi, blocks, column(rest, 0), column(rest, 1), padded, sort64,
+    return new Network(lo, hi, padded, sort64,
         column(restB, 0), column(restB, 1), column(merge64, 0), column(merge64, 1));
   }
 

@@ -80,21 +80,6 @@ public interface Kernels {
   void network(int[] scratch, int stride, int len, int[] lo, int[] hi);
 
   /**
-   * Sorts, in every column t &lt; len, each of the first {@code blocks} aligned groups of 16 rows
-   * (rows 16b..16b+15) completely, holding the 16 wires in registers. Returns false (doing
-   * nothing) when this implementation has no such fast path or len does not suit it; callers then
-   * run the whole network with {@link #network}. Used before the rest of a Batcher network whose
-   * first four phases stay within aligned blocks of 16 ({@code Networks.Network#restLo}). Off by
-   * default in phase C ({@code -Dbyzflink.cwBlocks=true}): on JDK 17 it is 4x faster in a JVM that
-   * runs only coordinate-wise kernels, but C2 stops intrinsifying its 16 vector stores once other
-   * Vector API code (the Gram kernel) has been compiled, and it becomes slower than the plain
-   * network.
-   */
-  default boolean sortBlocks16(int[] scratch, int stride, int len, int blocks) {
-    return false;
-  }
-
-  /**
    * {@link #gatherKeysBlocked} fused with sorting blocks of 16: writes {@code paddedRows}
    * (a multiple of 16, at least m) rows of keys into the blocks, rows {@code r < m} from
    * {@code rows[sel[r]]} and rows {@code m..paddedRows} as padding ({@code Integer.MAX_VALUE},

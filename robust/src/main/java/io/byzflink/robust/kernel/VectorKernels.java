@@ -559,19 +559,6 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public boolean sortBlocks16(int[] s, int stride, int len, int blocks) {
-    if (len % IL != 0) {
-      return false;
-    }
-    for (int b = 0; b < blocks; b++) {
-      for (int t = 0; t < len; t += IL) {
-        sort16(s, b * 16 * stride + t, stride);
-      }
-    }
-    return true;
-  }
-
-  @Override
   public boolean mergeBlocks32(int[] s, int stride, int len, int blocks) {
     if (len % IL != 0) {
       return false;
@@ -790,105 +777,6 @@ final class VectorKernels implements Kernels {
     v13.intoArray(s, o + 13 * stride);
     v14.intoArray(s, o + 14 * stride);
     v15.intoArray(s, o + 15 * stride);
-  }
-
-  /** Batcher's 63-comparator network on 16 wires held in registers (generated). */
-  private static void sort16(int[] s, int o, int stride) {
-      IntVector v0 = IntVector.fromArray(I, s, o + 0 * stride);
-      IntVector v1 = IntVector.fromArray(I, s, o + 1 * stride);
-      IntVector v2 = IntVector.fromArray(I, s, o + 2 * stride);
-      IntVector v3 = IntVector.fromArray(I, s, o + 3 * stride);
-      IntVector v4 = IntVector.fromArray(I, s, o + 4 * stride);
-      IntVector v5 = IntVector.fromArray(I, s, o + 5 * stride);
-      IntVector v6 = IntVector.fromArray(I, s, o + 6 * stride);
-      IntVector v7 = IntVector.fromArray(I, s, o + 7 * stride);
-      IntVector v8 = IntVector.fromArray(I, s, o + 8 * stride);
-      IntVector v9 = IntVector.fromArray(I, s, o + 9 * stride);
-      IntVector v10 = IntVector.fromArray(I, s, o + 10 * stride);
-      IntVector v11 = IntVector.fromArray(I, s, o + 11 * stride);
-      IntVector v12 = IntVector.fromArray(I, s, o + 12 * stride);
-      IntVector v13 = IntVector.fromArray(I, s, o + 13 * stride);
-      IntVector v14 = IntVector.fromArray(I, s, o + 14 * stride);
-      IntVector v15 = IntVector.fromArray(I, s, o + 15 * stride);
-      { IntVector t = v0; v0 = t.min(v1); v1 = t.max(v1); }
-      { IntVector t = v2; v2 = t.min(v3); v3 = t.max(v3); }
-      { IntVector t = v4; v4 = t.min(v5); v5 = t.max(v5); }
-      { IntVector t = v6; v6 = t.min(v7); v7 = t.max(v7); }
-      { IntVector t = v8; v8 = t.min(v9); v9 = t.max(v9); }
-      { IntVector t = v10; v10 = t.min(v11); v11 = t.max(v11); }
-      { IntVector t = v12; v12 = t.min(v13); v13 = t.max(v13); }
-      { IntVector t = v14; v14 = t.min(v15); v15 = t.max(v15); }
-      { IntVector t = v0; v0 = t.min(v2); v2 = t.max(v2); }
-      { IntVector t = v1; v1 = t.min(v3); v3 = t.max(v3); }
-      { IntVector t = v4; v4 = t.min(v6); v6 = t.max(v6); }
-      { IntVector t = v5; v5 = t.min(v7); v7 = t.max(v7); }
-      { IntVector t = v8; v8 = t.min(v10); v10 = t.max(v10); }
-      { IntVector t = v9; v9 = t.min(v11); v11 = t.max(v11); }
-      { IntVector t = v12; v12 = t.min(v14); v14 = t.max(v14); }
-      { IntVector t = v13; v13 = t.min(v15); v15 = t.max(v15); }
-      { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
-      { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
-      { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
-      { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
-      { IntVector t = v0; v0 = t.min(v4); v4 = t.max(v4); }
-      { IntVector t = v1; v1 = t.min(v5); v5 = t.max(v5); }
-      { IntVector t = v2; v2 = t.min(v6); v6 = t.max(v6); }
-      { IntVector t = v3; v3 = t.min(v7); v7 = t.max(v7); }
-      { IntVector t = v8; v8 = t.min(v12); v12 = t.max(v12); }
-      { IntVector t = v9; v9 = t.min(v13); v13 = t.max(v13); }
-      { IntVector t = v10; v10 = t.min(v14); v14 = t.max(v14); }
-      { IntVector t = v11; v11 = t.min(v15); v15 = t.max(v15); }
-      { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
-      { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
-      { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
-      { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
-      { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
-      { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
-      { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
-      { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
-      { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
-      { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
-      { IntVector t = v0; v0 = t.min(v8); v8 = t.max(v8); }
-      { IntVector t = v1; v1 = t.min(v9); v9 = t.max(v9); }
-      { IntVector t = v2; v2 = t.min(v10); v10 = t.max(v10); }
-      { IntVector t = v3; v3 = t.min(v11); v11 = t.max(v11); }
-      { IntVector t = v4; v4 = t.min(v12); v12 = t.max(v12); }
-      { IntVector t = v5; v5 = t.min(v13); v13 = t.max(v13); }
-      { IntVector t = v6; v6 = t.min(v14); v14 = t.max(v14); }
-      { IntVector t = v7; v7 = t.min(v15); v15 = t.max(v15); }
-      { IntVector t = v4; v4 = t.min(v8); v8 = t.max(v8); }
-      { IntVector t = v5; v5 = t.min(v9); v9 = t.max(v9); }
-      { IntVector t = v6; v6 = t.min(v10); v10 = t.max(v10); }
-      { IntVector t = v7; v7 = t.min(v11); v11 = t.max(v11); }
-      { IntVector t = v2; v2 = t.min(v4); v4 = t.max(v4); }
-      { IntVector t = v3; v3 = t.min(v5); v5 = t.max(v5); }
-      { IntVector t = v6; v6 = t.min(v8); v8 = t.max(v8); }
-      { IntVector t = v7; v7 = t.min(v9); v9 = t.max(v9); }
-      { IntVector t = v10; v10 = t.min(v12); v12 = t.max(v12); }
-      { IntVector t = v11; v11 = t.min(v13); v13 = t.max(v13); }
-      { IntVector t = v1; v1 = t.min(v2); v2 = t.max(v2); }
-      { IntVector t = v3; v3 = t.min(v4); v4 = t.max(v4); }
-      { IntVector t = v5; v5 = t.min(v6); v6 = t.max(v6); }
-      { IntVector t = v7; v7 = t.min(v8); v8 = t.max(v8); }
-      { IntVector t = v9; v9 = t.min(v10); v10 = t.max(v10); }
-      { IntVector t = v11; v11 = t.min(v12); v12 = t.max(v12); }
-      { IntVector t = v13; v13 = t.min(v14); v14 = t.max(v14); }
-      v0.intoArray(s, o + 0 * stride);
-      v1.intoArray(s, o + 1 * stride);
-      v2.intoArray(s, o + 2 * stride);
-      v3.intoArray(s, o + 3 * stride);
-      v4.intoArray(s, o + 4 * stride);
-      v5.intoArray(s, o + 5 * stride);
-      v6.intoArray(s, o + 6 * stride);
-      v7.intoArray(s, o + 7 * stride);
-      v8.intoArray(s, o + 8 * stride);
-      v9.intoArray(s, o + 9 * stride);
-      v10.intoArray(s, o + 10 * stride);
-      v11.intoArray(s, o + 11 * stride);
-      v12.intoArray(s, o + 12 * stride);
-      v13.intoArray(s, o + 13 * stride);
-      v14.intoArray(s, o + 14 * stride);
-      v15.intoArray(s, o + 15 * stride);
   }
 
   /**

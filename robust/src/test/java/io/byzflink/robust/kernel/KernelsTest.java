@@ -170,44 +170,6 @@ class KernelsTest {
     }
   }
 
-  /** The optional register-blocked path: blocks of 16 sorted, then the rest of the network. */
-  @Test
-  void blockSortedNetworksGiveTheSameOutputs() {
-    Kernels v = Kernels.vectorOrNull();
-    assumeThat(v).isNotNull();
-    int stride = 64;
-    for (int m : new int[] {16, 17, 33, 50}) {
-      float[][] x = rows(m, stride);
-      for (int t = 0; t < stride; t += 3) {
-        x[m / 2][t] = x[0][t]; // some ties
-      }
-      for (int variant = 0; variant < 3; variant++) {
-        Networks.Network net = variant == 0 ? Networks.median(m)
-            : variant == 1 ? Networks.trimmed(m, m / 4) : Networks.closestToMedian(m, m - m / 4);
-        int[] a = new int[m * stride];
-        int[] b = new int[m * stride];
-        v.gatherKeys(x, seq(m), null, m, m, 0, stride, a, stride);
-        v.gatherKeys(x, seq(m), null, m, m, 0, stride, b, stride);
-        v.network(a, stride, stride, net.lo, net.hi);
-        assertThat(v.sortBlocks16(b, stride, stride, net.blocks16)).isTrue();
-        v.network(b, stride, stride, net.restLo, net.restHi);
-        float[] o1 = new float[stride];
-        float[] o2 = new float[stride];
-        if (variant == 0) {
-          v.sortedMedian(a, stride, m, stride, o1, 0);
-          v.sortedMedian(b, stride, m, stride, o2, 0);
-        } else if (variant == 1) {
-          v.sortedRangeMean(a, stride, stride, m / 4, m - 2 * (m / 4), o1, 0);
-          v.sortedRangeMean(b, stride, stride, m / 4, m - 2 * (m / 4), o2, 0);
-        } else {
-          v.sortedClosestToMedianMean(a, stride, m, stride, m - m / 4, o1, 0);
-          v.sortedClosestToMedianMean(b, stride, m, stride, m - m / 4, o2, 0);
-        }
-        assertThat(o2).as("m=%d variant %d", m, variant).isEqualTo(o1);
-      }
-    }
-  }
-
   /**
    * The fused path of phase C (rows read straight into sorted blocks of 16, blocks of 32 merged
    * in registers, then the rest of the network) against gathering and running the whole network:
