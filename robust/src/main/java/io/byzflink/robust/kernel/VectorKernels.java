@@ -988,6 +988,56 @@ final class VectorKernels implements Kernels {
     }
   }
 
+  /**
+   * {@link #sortedClosestToMedianMean} for columns [0, vl) when keep &gt;= drop (the usual case,
+   * e.g. keep 40 of 50): only the 2 drop rows at the two ends are read twice (window choice and
+   * sum), so only they are converted to doubles and kept; the middle rows are converted as they
+   * are summed. Same additions in the same order as the staged version.
+   */
+  private static void closestToMedianWideWindow(int[] s, int stride, int m, int vl, int keep,
+      float[] out, int outFrom) {
+    int drop = m - keep;
+    double inv = 1.0 / keep;
+    int ma = ((m - 1) / 2) * stride;
+    int mb = (m / 2) * stride;
+    double[] ends = new double[2 * drop * DL]; // rows j and j + keep, j < drop
+    for (int t = 0; t < vl; t += DL) {
+      IntVector ka = IntVector.fromArray(IH, s, ma + t);
+      IntVector kb = IntVector.fromArray(IH, s, mb + t);
+      DoubleVector med = ((DoubleVector) ka.lanewise(VectorOperators.XOR, ka.lanewise(VectorOperators.ASHR, 31)
+          .lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0))
+          .add((DoubleVector) kb.lanewise(VectorOperators.XOR, kb.lanewise(VectorOperators.ASHR, 31)
+          .lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0))
+          .mul(0.5);
+      // lo = 1 + the last j with |s_j - med| > |s_{j+keep} - med| (0 if none)
+      DoubleVector lo = DoubleVector.zero(D);
+      for (int j = 0; j < drop; j++) {
+        IntVector kx = IntVector.fromArray(IH, s, j * stride + t);
+        IntVector ky = IntVector.fromArray(IH, s, (j + keep) * stride + t);
+        DoubleVector x = (DoubleVector) kx.lanewise(VectorOperators.XOR, kx.lanewise(VectorOperators.ASHR, 31)
+            .lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0);
+        DoubleVector y = (DoubleVector) ky.lanewise(VectorOperators.XOR, ky.lanewise(VectorOperators.ASHR, 31)
+            .lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0);
+        x.intoArray(ends, j * DL);
+        y.intoArray(ends, (drop + j) * DL);
+        lo = lo.blend(j + 1, x.sub(med).abs().compare(VectorOperators.GT, y.sub(med).abs()));
+      }
+      // window [lo, lo+keep) = [lo, drop) + [drop, keep) + [keep, lo+keep)
+      DoubleVector a = DoubleVector.zero(D);
+      for (int r = drop; r < keep; r++) {
+        IntVector kr = IntVector.fromArray(IH, s, r * stride + t);
+        a = a.add((DoubleVector) kr.lanewise(VectorOperators.XOR, kr.lanewise(VectorOperators.ASHR, 31)
+            .lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0));
+      }
+      for (int j = 0; j < drop; j++) {
+        DoubleVector x = DoubleVector.fromArray(D, ends, j * DL);
+        DoubleVector y = DoubleVector.fromArray(D, ends, (drop + j) * DL);
+        a = a.add(y.blend(x, lo.compare(VectorOperators.LE, j)));
+      }
+      a.mul(inv).convertShape(VectorOperators.D2F, FH, 0).reinterpretAsFloats().intoArray(out, outFrom + t);
+    }
+  }
+
   @Override
   public void sortedClosestToMedianMean(int[] s, int stride, int m, int len, int keep,
       float[] out, int outFrom) {
@@ -998,6 +1048,10 @@ final class VectorKernels implements Kernels {
     int vl = len / DL * DL;
     DoubleVector zero = DoubleVector.zero(D);
     int t = 0;
+    if (keep >= drop) {
+      closestToMedianWideWindow(s, stride, m, vl, keep, out, outFrom);
+      t = vl;
+    }
     // Each row's keys of this group are converted to doubles once (the rule reads most rows
     // two or three times: median, window choice, window sum).
     double[] dv = new double[m * DL];
