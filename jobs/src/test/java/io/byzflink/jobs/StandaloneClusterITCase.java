@@ -79,7 +79,7 @@ class StandaloneClusterITCase {
                                 seen.put("testAccuracy", String.valueOf(rest.metric(jobId, "RoundTracker", "testAccuracy")));
                                 seen.put("screenshot", String.valueOf(Dashboard.screenshot(url + "/#/job/running/" + jobId + "/overview",
                                         Path.of("target/dashboard.png"))));
-                                int busy = cluster.busyTaskManager();
+                                int busy = cluster.busyTaskManager(jobId);
                                 seen.put("victim", "tm-" + busy);
                                 seen.put("killed", String.valueOf(cluster.killTaskManager(busy))); // mid-run, SIGKILL
                                 seen.put("killedBefore", rest.metric(jobId, "RoundTracker", "round"));

@@ -15,8 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A Flink standalone session cluster on this machine, as separate processes: one JobManager
@@ -35,6 +38,7 @@ public final class StandaloneCluster {
     private static final String BASH_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path state;
 
@@ -101,17 +105,30 @@ public final class StandaloneCluster {
                 args(conf, tm), state.resolve("taskmanager-" + i + ".out"), state.resolve("taskmanager-" + i + ".pid"));
     }
 
-    /** The number (1..n) of a TaskManager that runs tasks (has a slot in use), or -1. */
-    public int busyTaskManager() throws IOException, InterruptedException {
-        String json = HTTP.send(HttpRequest.newBuilder(URI.create(restUrl() + "/taskmanagers")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\"id\":\"tm-(\\d+)\"[^}]*?\"slotsNumber\":(\\d+),\"freeSlots\":(\\d+)").matcher(json);
-        while (m.find()) {
-            if (Integer.parseInt(m.group(3)) < Integer.parseInt(m.group(2))) {
-                return Integer.parseInt(m.group(1));
+    /**
+     * The TaskManager (its index i of "tm-i") that runs the most subtasks of the job, as the
+     * JobManager's REST API reports where each vertex's subtasks are deployed; -1 when none is
+     * reported. Not the one holding slots: the JobManager may keep an allocated slot idle on a
+     * TaskManager that runs nothing of the job.
+     */
+    public int busyTaskManager(String jobId) throws IOException, InterruptedException {
+        Map<Integer, Integer> running = new TreeMap<>();
+        for (JsonNode vertex : JSON.readTree(get("/jobs/" + jobId)).path("vertices")) {
+            String where = get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers");
+            for (JsonNode tm : JSON.readTree(where).path("taskmanagers")) {
+                Matcher id = Pattern.compile("tm-(\\d+)").matcher(tm.path("taskmanager-id").asText());
+                if (id.matches()) {
+                    running.merge(Integer.parseInt(id.group(1)), tm.path("status-counts").path("RUNNING").asInt(0), Integer::sum);
+                }
             }
         }
-        return -1;
+        return running.entrySet().stream().filter(e -> e.getValue() > 0)
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(-1);
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(restUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Kills TaskManager {@code i} at once (SIGKILL), as a machine failure would. */
