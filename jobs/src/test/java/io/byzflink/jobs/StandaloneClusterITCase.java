@@ -72,7 +72,11 @@ class StandaloneClusterITCase {
                             if (report.getRound() == 1) {
                                 // The dashboard fetches metrics from the task managers every second here.
                                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                                while (!measured(rest.metric(jobId, "RoundTracker", "testAccuracy")) && System.nanoTime() < deadline) {
+                                // Both gauges: the tracker sets the accuracy before it archives the model and
+                                // only then the round, so a fetch in between sees round -1.
+                                while (!(measured(rest.metric(jobId, "RoundTracker", "testAccuracy"))
+                                        && measured(rest.metric(jobId, "RoundTracker", "round")))
+                                        && System.nanoTime() < deadline) {
                                     Thread.sleep(200);
                                 }
                                 seen.put("round", String.valueOf(rest.metric(jobId, "RoundTracker", "round")));
@@ -115,7 +119,7 @@ class StandaloneClusterITCase {
 
     /** A gauge value the tracker has set (it starts as NaN until the first evaluated round). */
     private static boolean measured(String metric) {
-        return metric != null && !metric.equals("NaN");
+        return metric != null && !metric.equals("NaN") && !metric.equals("-1");
     }
 
     private static Path repoRoot() {

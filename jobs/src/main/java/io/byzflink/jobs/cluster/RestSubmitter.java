@@ -72,20 +72,33 @@ public final class RestSubmitter {
     }
 
     /**
-     * A metric of the first subtask of the vertex whose name starts with {@code vertexName}, e.g.
-     * ("RoundTracker", "round"); null while it has none.
+     * A metric of the vertex whose name starts with {@code vertexName}, e.g. ("RoundTracker",
+     * "round"): the largest finite value among its subtasks (a keyed operator's subtasks see
+     * different rounds), "NaN" when none is finite yet, null while no subtask reports it.
      */
     public String metric(String jobId, String vertexName, String metric) throws IOException, InterruptedException {
         String job = get("/jobs/" + jobId);
         Matcher v = Pattern.compile("\"id\":\"([0-9a-f]{32})\",(?:\"slotSharingGroupId\":\"[^\"]*\",)?\"name\":\""
-                + Pattern.quote(vertexName)).matcher(job);
+                + Pattern.quote(vertexName) + "[^\"]*\",(?:[^{}]*?)\"parallelism\":(\\d+)").matcher(job);
         if (!v.find()) {
             return null;
         }
-        String id = "0." + vertexName + "." + metric;
-        String json = get("/jobs/" + jobId + "/vertices/" + v.group(1) + "/metrics?get=" + id);
-        Matcher m = Pattern.compile("\"id\":\"" + Pattern.quote(id) + "\",\"value\":\"([^\"]*)\"").matcher(json);
-        return m.find() ? m.group(1) : null;
+        int parallelism = Integer.parseInt(v.group(2));
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < parallelism; i++) {
+            ids.append(i == 0 ? "" : ",").append(i).append('.').append(vertexName).append('.').append(metric);
+        }
+        String json = get("/jobs/" + jobId + "/vertices/" + v.group(1) + "/metrics?get=" + ids);
+        Matcher m = Pattern.compile("\"id\":\"\\d+\\." + Pattern.quote(vertexName + "." + metric) + "\",\"value\":\"([^\"]*)\"")
+                .matcher(json);
+        String best = null;
+        while (m.find()) {
+            double x = Double.parseDouble(m.group(1));
+            if (best == null || (Double.isFinite(x) && (!Double.isFinite(Double.parseDouble(best)) || x > Double.parseDouble(best)))) {
+                best = m.group(1);
+            }
+        }
+        return best;
     }
 
     /** The job as {@link ExperimentRunner} follows it: state polled and cancelled through REST. */
