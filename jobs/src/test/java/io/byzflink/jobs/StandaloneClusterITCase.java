@@ -81,12 +81,14 @@ class StandaloneClusterITCase {
                                 }
                                 seen.put("round", String.valueOf(rest.metric(jobId, "RoundTracker", "round")));
                                 seen.put("testAccuracy", String.valueOf(rest.metric(jobId, "RoundTracker", "testAccuracy")));
-                                seen.put("screenshot", String.valueOf(Dashboard.screenshot(url + "/#/job/running/" + jobId + "/overview",
-                                        Path.of("target/dashboard.png"))));
                                 int busy = cluster.busyTaskManager(jobId);
                                 seen.put("victim", "tm-" + busy);
                                 seen.put("killed", String.valueOf(cluster.killTaskManager(busy))); // mid-run, SIGKILL
                                 seen.put("killedBefore", rest.metric(jobId, "RoundTracker", "round"));
+                                // After the kill: starting Chromium takes seconds on a loaded machine, long
+                                // enough for the job to finish its rounds first.
+                                seen.put("screenshot", String.valueOf(Dashboard.screenshot(url + "/#/job/running/" + jobId + "/overview",
+                                        Path.of("target/dashboard.png"))));
                             }
                         } catch (Exception e) {
                             throw new AssertionError(e);
