@@ -7,7 +7,7 @@ package io.byzflink.robust.kernel;
  * class is not a constant when its intrinsic is expanded; see {@code benchmarks/README.md}), every
  * store then boxes, and the rule runs 5-10x slower for the JVM's life. Recompiling does not cure
  * it (tried: deoptimizing the kernels through uncommon-trap epochs gave the same code again), so
- * the warning tells the operator to restart that JVM or run a newer JDK.
+ * the warning tells the operator to restart that JVM (a fresh JVM compiles them afresh).
  *
  * <p>A call counts when it sorts at least {@link #MIN_VALUES} values, enough that both the sort
  * and a plain read stream from memory. The first {@link #CALIBRATIONS} such calls also time one
@@ -62,8 +62,8 @@ public final class SlowKernelWatch {
     }
     LOG.log(System.Logger.Level.WARNING, String.format("coordinate-wise sort at %.0f reads of its "
         + "input (4-14 expected): the JIT compiled its kernels badly in this JVM (a known JDK 17 "
-        + "C2 issue), so it stays about %.0fx slower; restart the JVM (or task manager) or run on "
-        + "a newer JDK", ratio, ratio / 8));
+        + "C2 issue), so it stays about %.0fx slower; restart the JVM (or task manager)",
+        ratio, ratio / 8));
     return true;
   }
 
