@@ -693,6 +693,7 @@ public final class AggregationPlan implements Serializable {
     int len = out.length;
     int m = s.rows();
     long start = System.nanoTime();
+    boolean[] nonFinite = checkFinite ? new boolean[1] : null;
     int stride = CW_BLOCK;
     // Selected rows are copied a chunk of several blocks at a time, each row in one long run
     // (see Kernels#gatherKeysBlocked); the chunk's keys (about CW_CHUNK_BYTES) stay in L2 while
@@ -712,7 +713,6 @@ public final class AggregationPlan implements Serializable {
         k.gatherKeys(rows, s.rowInputs(), s.mixing(), s.inputs(), m, b0, bl, scratch, stride);
       } else if (j == 0) {
         int cl = Math.min(chunk, len - b0);
-        boolean[] nonFinite = checkFinite ? new boolean[1] : null;
         fused = raw == null && m >= CW_BLOCKED_MIN_ROWS
             && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP, nonFinite);
         if (!fused) {
@@ -825,10 +825,10 @@ public final class AggregationPlan implements Serializable {
    * non-finite value shows up, so a result is always exactly the three phases' one.
    */
   public Result aggregateOnePass(float[][] vectors, double[] weights, long seed) {
-    int d = checkRows(vectors, null);
-    if (needsGram || rule.sampledIterations() > 0 || pre.length > 0) {
+    if (!rule.coordinateWiseOverInputs() || pre.length > 0) {
       return null;
     }
+    int d = checkRows(vectors, null);
     GramPartial finite = new GramPartial(vectors.length, 0, d, false, 0, seed);
     finite.addCoordinates(d);
     Solution s;
@@ -836,9 +836,6 @@ public final class AggregationPlan implements Serializable {
       s = solve(finite, weights, seed);
     } catch (IllegalArgumentException | IllegalStateException e) {
       return null; // the three phases report it
-    }
-    if (s.form() != Solution.Form.COORDINATE_WISE || s.mixing() != null) {
-      return null;
     }
     float[] out = new float[d];
     return combineCoordinateWise(s, vectors, out, null, true) ? new Result(out, s) : null;

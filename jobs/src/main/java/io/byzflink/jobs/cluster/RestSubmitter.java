@@ -92,10 +92,12 @@ public final class RestSubmitter {
         Matcher m = Pattern.compile("\"id\":\"\\d+\\." + Pattern.quote(vertexName + "." + metric) + "\",\"value\":\"([^\"]*)\"")
                 .matcher(json);
         String best = null;
+        double bestValue = Double.NaN;
         while (m.find()) {
             double x = Double.parseDouble(m.group(1));
-            if (best == null || (Double.isFinite(x) && (!Double.isFinite(Double.parseDouble(best)) || x > Double.parseDouble(best)))) {
+            if (best == null || (Double.isFinite(x) && !(x <= bestValue))) { // NaN bestValue: any finite x wins
                 best = m.group(1);
+                bestValue = x;
             }
         }
         return best;

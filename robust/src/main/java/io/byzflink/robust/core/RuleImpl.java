@@ -31,6 +31,15 @@ public interface RuleImpl {
     return 0;
   }
 
+  /**
+   * Whether the outcome is always a plain coordinate-wise rule over all finite inputs (median,
+   * trimmed mean, meamed): such rules may skip phase A's finiteness scan
+   * ({@code AggregationPlan#aggregateOnePass}).
+   */
+  default boolean coordinateWiseOverInputs() {
+    return false;
+  }
+
   /** Whether the result depends on the round seed. */
   default boolean usesSeed() {
     return sampledIterations() > 0;

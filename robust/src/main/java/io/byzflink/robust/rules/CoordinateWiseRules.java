@@ -29,6 +29,11 @@ public final class CoordinateWiseRules {
     }
 
     @Override
+    public boolean coordinateWiseOverInputs() {
+      return true;
+    }
+
+    @Override
     public void checkPreconditions(int m, int f) {
       Checks.atLeastOne("median", m);
       Checks.nGreaterThan2f("median", m, f);
@@ -57,6 +62,11 @@ public final class CoordinateWiseRules {
     }
 
     @Override
+    public boolean coordinateWiseOverInputs() {
+      return true;
+    }
+
+    @Override
     public void checkPreconditions(int m, int f) {
       Checks.nGreaterThan2f("trimmed-mean", m, f);
     }
@@ -82,6 +92,11 @@ public final class CoordinateWiseRules {
     @Override
     public boolean needsGram() {
       return false;
+    }
+
+    @Override
+    public boolean coordinateWiseOverInputs() {
+      return true;
     }
 
     @Override
