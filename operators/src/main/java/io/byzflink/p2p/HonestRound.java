@@ -40,7 +40,7 @@ final class HonestRound implements Serializable {
             trainLossSum += r.trainLoss;
             trainLosses++;
         }
-        bytes += r.bytesSent;
+        bytes += r.bytesExchanged;
         missing += r.missing;
         late += r.late;
         received += r.received;

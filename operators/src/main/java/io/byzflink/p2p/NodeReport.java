@@ -18,8 +18,15 @@ public class NodeReport {
     /** Start of the node's local training to the end of its round. */
     public long roundMs;
     public long startedAtMs;
-    /** Payload bytes (tensor values, scores, pull lists) the node sent this round. */
-    public long bytesSent;
+    /**
+     * Payload bytes (tensor values, scores, pull lists) of this round's exchange that the node
+     * accounts for: what it pushed (gossip models, scores, pull lists) and, in the pull protocols,
+     * the layers it pulled that arrived within the round. A pulled layer is counted by its puller,
+     * not its server, because a server may answer after it has closed that round (a slower
+     * neighbour's pull) or after its last round. Summed over the nodes, each message of the round
+     * is counted once; duplicates (redelivery) and replies that miss their round are not.
+     */
+    public long bytesExchanged;
     /** Neighbours whose message did not arrive before the timeout. */
     public int missing;
     /** Messages of rounds the node had already closed, dropped. */

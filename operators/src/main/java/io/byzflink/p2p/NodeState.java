@@ -35,7 +35,8 @@ final class NodeState implements Serializable {
 
     double trainLoss = Double.NaN;
     long trainMs;
-    long bytesSent;
+    /** Payload bytes of the current round's exchange this node accounts for ({@link NodeReport#bytesExchanged}). */
+    long bytesExchanged;
     int late;
 
     /** round -> sender -> tensors received (models, pulled layers). */

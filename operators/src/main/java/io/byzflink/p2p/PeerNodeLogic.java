@@ -4,6 +4,7 @@ import io.byzflink.p2p.NodeState.Phase;
 import io.byzflink.serde.TensorCodec;
 import io.byzflink.serde.TensorLayout;
 import io.byzflink.serde.avro.TensorChunk;
+import io.byzflink.serde.avro.TensorKind;
 import io.byzflink.training.Evaluation;
 import io.byzflink.training.TrainResult;
 
@@ -111,7 +112,7 @@ final class PeerNodeLogic {
     void startRound(long round) {
         st.round = round;
         st.roundStartedAt = host.now();
-        st.bytesSent = 0;
+        st.bytesExchanged = 0;
         boolean lies = s.isByzantine(node) && !s.job().labelFlipping();
         if (lies) {
             waitFor(Phase.WAIT_HONEST);
@@ -137,7 +138,9 @@ final class PeerNodeLogic {
     }
 
     void send(TensorChunk c) {
-        st.bytesSent += c.getValues().remaining();
+        if (!(s.protocol().pulls() && c.getKind() == TensorKind.MODEL)) {
+            st.bytesExchanged += c.getValues().remaining(); // a served layer is counted by its puller
+        }
         host.send(c);
     }
 
@@ -150,7 +153,7 @@ final class PeerNodeLogic {
             report.node = node;
             report.trainLoss = st.trainLoss;
             report.trainMs = st.trainMs;
-            report.bytesSent = st.bytesSent;
+            report.bytesExchanged = st.bytesExchanged;
             report.late = st.late;
             report.startedAtMs = st.roundStartedAt;
             long t0 = System.nanoTime();

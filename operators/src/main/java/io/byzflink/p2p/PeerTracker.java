@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Folds the honest nodes' reports of each round into one {@link RoundReport} (one key: the
  * experiment): mean and worst test accuracy, consensus distance (mean squared distance of the
- * honest models to their average), bytes the honest nodes sent, missing and late messages. The
+ * honest models to their average), bytes of the round's exchange ({@link NodeReport#bytesExchanged}), missing and late messages. The
  * report's {@code accuracy} is the mean honest accuracy; the figures also go to {@code metrics}
  * as {@code mean_accuracy}, {@code min_accuracy}, {@code consensus_distance},
  * {@code bytes_exchanged} and {@code bytes_total}, and to the dashboard as gauges.

@@ -133,6 +133,9 @@ final class PullExchange {
         for (int l = 0; l < next.length; l++) {
             LayerMerge.mergeLayer(next[l], pulled.get(l));
         }
+        for (PeerTensors t : in.values()) {
+            st.bytesExchanged += t.bytes(); // the layers pulled in time, each chunk once
+        }
         NodeReport report = new NodeReport();
         report.aggregateMs = (System.nanoTime() - t0) / 1_000_000;
         report.pulls = asked;

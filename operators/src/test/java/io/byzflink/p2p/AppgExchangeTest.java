@@ -50,15 +50,17 @@ class AppgExchangeTest {
             assertThat(r.loss).isEqualTo(0.5);
             assertThat(r.roundMs).as("no timeout was needed").isZero();
 
-            // Served: both neighbours asked for both layers = 2 * 2510 floats; SCORES are empty
-            // for APPG; each PULL lists 2 layer indices (2 floats).
+            // Served: both neighbours asked for both layers = 2 * 2510 floats, and node i pulled as
+            // much; SCORES are empty for APPG; each PULL lists 2 layer indices (2 floats).
             long servedFloats = net.sentBy(i, TensorKind.MODEL, 0).stream()
                     .mapToLong(c -> InMemoryPeers.values(c).length).sum();
             assertThat(servedFloats).isEqualTo(2L * MODEL_FLOATS);
+            long pulledFloats = net.sent.stream().filter(c -> c.getDestination() == i && c.getKind() == TensorKind.MODEL)
+                    .mapToLong(c -> InMemoryPeers.values(c).length).sum();
             long control = net.sent.stream().filter(c -> c.getSender() == i && c.getKind() != TensorKind.MODEL)
                     .mapToLong(c -> c.getValues().remaining()).sum();
             assertThat(control).isEqualTo(2 * 0 + 2 * 2 * 4);
-            assertThat(r.bytesSent).isEqualTo(servedFloats * 4 + control).isEqualTo(2L * MODEL_FLOATS * 4 + 16);
+            assertThat(r.bytesExchanged).isEqualTo(pulledFloats * 4 + control).isEqualTo(2L * MODEL_FLOATS * 4 + 16);
 
             for (int j : net.settings.neighbours(i)) {
                 assertThat(net.pullList(i, j, 0)).as("node %d asks %d", i, j).containsExactly(0, 1);
@@ -130,10 +132,59 @@ class AppgExchangeTest {
                 assertThat(net.report(i, r).pulls).isEqualTo(4);
             }
         }
-        // Node 0's traffic includes the extra answers: a whole model in round 0, layer 1 in round 1.
-        assertThat(net.report(0, 0).bytesSent).isEqualTo(3L * MODEL_FLOATS * 4 + 16);
-        assertThat(net.report(0, 1).bytesSent).isEqualTo(2L * MODEL_FLOATS * 4 + 16 + 10 * 4);
-        assertThat(net.report(2, 1).bytesSent).isEqualTo(2L * MODEL_FLOATS * 4 + 16);
+        // The extra answers (a whole model in round 0, layer 1 in round 1) reached node 1 before the
+        // answers to its own pulls, which it then ignored as duplicates: every chunk counted once.
+        assertThat(net.sentBy(0, TensorKind.MODEL, 0)).hasSize(3 * InMemoryPeers.MODEL_CHUNKS);
+        for (int i = 0; i < 4; i++) {
+            for (long r = 0; r < 2; r++) {
+                assertThat(net.report(i, r).bytesExchanged).as("node %d round %d", i, r)
+                        .isEqualTo(net.bytesPulledFor(i, r)).isEqualTo(2L * MODEL_FLOATS * 4 + 16);
+            }
+        }
+    }
+
+    /**
+     * The CI-found case: a server answers a slower neighbour's pull after it has moved on to the
+     * next round. The answer belongs to the puller's round, in its report, not in the server's
+     * next one.
+     */
+    @Test
+    void aPullAnsweredAfterTheServerMovedOnCountsInThePullersRound() {
+        InMemoryPeers net = new InMemoryPeers(InMemoryPeers.settings(Protocol.APPG, "ring(1)", 4, 2, 1_000));
+        net.startAll();
+        // Hold node 1's round-0 PULL to node 0 until node 0 is in round 1.
+        List<TensorChunk> held = new java.util.ArrayList<>();
+        while (net.states[0].round < 1) {
+            TensorChunk c = net.queue.poll();
+            assertThat(c).as("node 0 reaches round 1 without node 1's pull").isNotNull();
+            if (c.getKind() == TensorKind.PULL && c.getSender() == 1 && c.getDestination() == 0 && c.getRound() == 0) {
+                held.add(c);
+            } else {
+                net.deliver(c);
+            }
+        }
+        assertThat(held).hasSize(1);
+        held.forEach(net::deliver);
+        assertThat(net.run()).isTrue();
+
+        List<TensorChunk> late = net.sentBy(0, TensorKind.MODEL, 0).stream().filter(c -> c.getDestination() == 1).toList();
+        assertThat(late).as("served from node 0's round-0 snapshot").hasSize(InMemoryPeers.MODEL_CHUNKS)
+                .allSatisfy(c -> assertThat(InMemoryPeers.values(c)).containsExactly(
+                        java.util.Arrays.copyOfRange(net.trained(0, 0)[c.getLayerIndex()], c.getOffset(),
+                                c.getOffset() + InMemoryPeers.values(c).length)));
+        long perNode = 2L * MODEL_FLOATS * 4 + 16;
+        for (int i = 0; i < 4; i++) {
+            for (long r = 0; r < 2; r++) {
+                assertThat(net.report(i, r).bytesExchanged).as("node %d round %d", i, r).isEqualTo(perNode);
+                assertThat(net.report(i, r).missing).isZero();
+            }
+        }
+        for (long r = 0; r < 2; r++) {
+            long round = r;
+            long onWire = net.sent.stream().filter(c -> c.getRound() == round).mapToLong(c -> c.getValues().remaining()).sum();
+            assertThat(net.reports.stream().filter(x -> x.round == round).mapToLong(x -> x.bytesExchanged).sum())
+                    .as("round %d: each byte once", r).isEqualTo(onWire).isEqualTo(4 * perNode);
+        }
     }
 
     /**

@@ -43,7 +43,7 @@ class DeadNodeTest {
                 assertThat(rep.startedAtMs).isEqualTo(1_000 * r);
                 assertThat(rep.roundMs).as("waited for the deadline").isEqualTo(1_000);
                 // The model to each of 3 neighbours (the dead one included; it is dropped on the way).
-                assertThat(rep.bytesSent).isEqualTo(3L * InMemoryPeers.MODEL_FLOATS * 4);
+                assertThat(rep.bytesExchanged).isEqualTo(3L * InMemoryPeers.MODEL_FLOATS * 4);
             }
         }
         assertThat(net.report(1, 0).late).isZero();

@@ -41,7 +41,7 @@ class GossipExchangeTest {
             assertThat(r.pulls).isZero();
             assertThat(r.late).isZero();
             // The whole model to each of 2 neighbours.
-            assertThat(r.bytesSent).isEqualTo(2L * MODEL_FLOATS * 4);
+            assertThat(r.bytesExchanged).isEqualTo(2L * MODEL_FLOATS * 4);
             assertThat(net.sentBy(i, TensorKind.MODEL, 0)).hasSize(2 * InMemoryPeers.MODEL_CHUNKS);
         }
         assertThat(net.sent).allSatisfy(c -> assertThat(c.getKind()).isEqualTo(TensorKind.MODEL));

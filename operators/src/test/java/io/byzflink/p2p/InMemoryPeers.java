@@ -237,6 +237,21 @@ final class InMemoryPeers {
                 .mapToLong(c -> c.getValues().remaining()).sum();
     }
 
+    /**
+     * What a node of a pull protocol accounts for in {@code round}, from the wire log: the control
+     * messages (SCORES, PULL) it sent plus the layer chunks served to it, each chunk once.
+     */
+    long bytesPulledFor(int node, long round) {
+        long control = sent.stream().filter(c -> c.getSender() == node && c.getRound() == round
+                && c.getKind() != TensorKind.MODEL).mapToLong(c -> c.getValues().remaining()).sum();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long pulled = sent.stream().filter(c -> c.getDestination() == node && c.getRound() == round
+                && c.getKind() == TensorKind.MODEL)
+                .filter(c -> seen.add(c.getSender() + "/" + c.getLayerIndex() + "/" + c.getChunkIndex()))
+                .mapToLong(c -> c.getValues().remaining()).sum();
+        return control + pulled;
+    }
+
     static float[] values(TensorChunk c) {
         return TensorCodec.decode(c.getValues());
     }

@@ -59,7 +59,7 @@ class MplsExchangeTest {
             assertThat(r.pulls).as("pulls of node %d", i).isEqualTo(pulls[i]).isLessThan(3 * 2); // APPG: 3 peers x 2 layers
             assertThat(r.received).isEqualTo(received[i]);
             assertThat(r.missing).isZero();
-            assertThat(r.bytesSent).isEqualTo(net.bytesSentFor(i, 0));
+            assertThat(r.bytesExchanged).isEqualTo(net.bytesPulledFor(i, 0));
         }
 
         // w(l) = (own + sum of pulled copies) / (count + 1), with t_j(l) = init + D[j][l]:

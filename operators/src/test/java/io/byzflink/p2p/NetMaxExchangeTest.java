@@ -75,11 +75,17 @@ class NetMaxExchangeTest {
                 assertThat(net.sentBy(i, TensorKind.MODEL, r)).hasSize((int) askers * InMemoryPeers.MODEL_CHUNKS);
                 assertThat(net.bytesSentFor(i, r)).isEqualTo(askers * MODEL_FLOATS * 4 + 2 * 4);
             }
-            assertThat(net.report(i, 0).bytesSent).as("node %d round 0", i).isEqualTo(net.bytesSentFor(i, 0));
-            assertThat(net.report(i, 1).bytesSent).as("node %d round 1", i).isEqualTo(net.bytesSentFor(i, 1));
-            assertThat(net.report(i, 0).bytesSent + net.report(i, 1).bytesSent)
-                    .as("node %d's traffic over both rounds", i)
-                    .isEqualTo(net.bytesSentFor(i, 0) + net.bytesSentFor(i, 1));
+            // The node accounts for what it pulled (one whole model) and its PULL lists.
+            assertThat(net.report(i, 0).bytesExchanged).as("node %d round 0", i)
+                    .isEqualTo(net.bytesPulledFor(i, 0)).isEqualTo(MODEL_FLOATS * 4 + 2 * 4);
+            assertThat(net.report(i, 1).bytesExchanged).as("node %d round 1", i)
+                    .isEqualTo(net.bytesPulledFor(i, 1)).isEqualTo(MODEL_FLOATS * 4 + 2 * 4);
+        }
+        for (int r = 0; r < 2; r++) {
+            int round = r;
+            assertThat(java.util.stream.IntStream.range(0, 4).mapToLong(i -> net.report(i, round).bytesExchanged).sum())
+                    .as("round %d: every byte on the wire counted once over the nodes", r)
+                    .isEqualTo(java.util.stream.IntStream.range(0, 4).mapToLong(i -> net.bytesSentFor(i, round)).sum());
         }
     }
 }
