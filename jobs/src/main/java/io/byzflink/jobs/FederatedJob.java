@@ -150,9 +150,10 @@ public final class FederatedJob {
         SingleOutputStreamOperator<TensorChunk> gate = null;
         if (service != null) {
             gate = valid.keyBy(TensorChunk::getRound, Types.LONG)
-                    .connect(models.flatMap(new VersionSignals()).name("version signals").setParallelism(1)
+                    .connect(models.flatMap(new VersionSignals(service.maxAhead())).name("version signals").setParallelism(1)
                             .keyBy(v -> v.f0, Types.LONG))
-                    .process(new RoundGate(exp, topics.updates(), s.tensorLayout(), s.chunkSize(), service.policy()))
+                    .process(new RoundGate(exp, topics.updates(), s.tensorLayout(), s.chunkSize(), service.policy(),
+                            service.maxAhead()))
                     .name("RoundGate").uid("round-gate");
             rejected = rejected.union(gate.getSideOutput(RoundGate.REJECTED));
             toWindows = gate;

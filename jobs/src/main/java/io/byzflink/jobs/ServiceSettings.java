@@ -7,6 +7,7 @@ import java.io.Serializable;
 
 /**
  * What the aggregation service adds to the parameter server: the registered clients and their
- * keys, and when a round closes.
+ * keys, when a round closes, and how many rounds past the latest model version may already hold
+ * updates ({@code round.max-ahead}).
  */
-public record ServiceSettings(ClientRegistry clients, RoundPolicy policy) implements Serializable {}
+public record ServiceSettings(ClientRegistry clients, RoundPolicy policy, int maxAhead) implements Serializable {}

@@ -41,10 +41,13 @@ import java.util.List;
  * updater publish the next version unchanged. Updates for a model version not published yet
  * wait here (the client may have read it before this job did); duplicates and updates for a
  * closed round are dead-lettered as DUPLICATE or LATE and never reach a window, so nothing is
- * applied twice. Input 2 carries the model versions: (v, true) opens round v, (v, false) says
- * version v + 1 exists, so round v is over (after a restart, too).
+ * applied twice. Input 2 carries the model versions ({@link VersionSignals}): OPEN, OVER (after
+ * a restart, too) and ADMIT. What waits is bounded: only rounds ADMITted (at most
+ * {@code round.max-ahead} past the latest version) hold updates, each chunk of a sender once;
+ * updates for rounds further ahead are dead-lettered as WRONG_ROUND, so a registered but hostile
+ * client cannot fill the state with future rounds.
  */
-public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<Long, Boolean>, TensorChunk> {
+public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<Long, RoundSignal>, TensorChunk> {
 
     public static final OutputTag<Rejected> REJECTED = new OutputTag<>("gate-rejected", TypeInformation.of(Rejected.class));
     public static final OutputTag<TensorChunk> FAILED = new OutputTag<>("failed-rounds", TypeInformation.of(TensorChunk.class));
@@ -55,11 +58,13 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
     private final TensorLayout layout;
     private final int chunkSize;
     private final RoundPolicy policy;
+    private final int maxAhead;
     private transient ChunkIds ids;
     private transient List<TensorChunk> templates;
     private transient AvroEventSchema<TensorChunk> encoder;
     private transient ValueState<Boolean> open;
     private transient ValueState<Boolean> closed;
+    private transient ValueState<Boolean> admitted;
     private transient ValueState<Long> startedAt;
     private transient ListState<TensorChunk> waiting;
     private transient MapState<Long, Boolean> seen;
@@ -69,13 +74,17 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
     private transient Counter duplicateUpdates;
     private transient Counter failedRounds;
     private transient Counter earlyUpdates;
+    private transient Counter aheadUpdates;
 
-    public RoundGate(String experiment, String updatesTopic, TensorLayout layout, int chunkSize, RoundPolicy policy) {
+    /** @param maxAhead rounds below it are admitted from the start, as {@link VersionSignals} admits the later ones */
+    public RoundGate(String experiment, String updatesTopic, TensorLayout layout, int chunkSize, RoundPolicy policy,
+            int maxAhead) {
         this.experiment = experiment;
         this.topic = updatesTopic;
         this.layout = layout;
         this.chunkSize = chunkSize;
         this.policy = policy;
+        this.maxAhead = maxAhead;
     }
 
     @Override
@@ -88,6 +97,7 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
         ValueStateDescriptor<Boolean> closedFlag = new ValueStateDescriptor<>("closed", Types.BOOLEAN);
         closedFlag.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(1)).build()); // outlives redeliveries
         closed = getRuntimeContext().getState(closedFlag);
+        admitted = getRuntimeContext().getState(new ValueStateDescriptor<>("admitted", Types.BOOLEAN));
         startedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("started-at", Types.LONG));
         waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TypeInformation.of(TensorChunk.class)));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.LONG, Types.BOOLEAN));
@@ -97,51 +107,89 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
         duplicateUpdates = getRuntimeContext().getMetricGroup().counter("duplicateUpdates");
         failedRounds = getRuntimeContext().getMetricGroup().counter("failedRounds");
         earlyUpdates = getRuntimeContext().getMetricGroup().counter("earlyUpdates");
+        aheadUpdates = getRuntimeContext().getMetricGroup().counter("aheadUpdates");
     }
 
     @Override
     public void processElement1(TensorChunk chunk, Context ctx, Collector<TensorChunk> out) throws Exception {
+        long round = chunk.getRound();
+        boolean isOpen = Boolean.TRUE.equals(open.value());
         if (Boolean.TRUE.equals(closed.value())) {
             lateUpdates.inc();
-            reject(chunk, RejectReason.LATE, "round " + chunk.getRound() + " is closed", ctx);
-        } else if (!Boolean.TRUE.equals(open.value())) {
+            reject(chunk, RejectReason.LATE, "round " + round + " is closed", ctx);
+        } else if (!isOpen && round >= maxAhead && !Boolean.TRUE.equals(admitted.value())) {
+            aheadUpdates.inc();
+            reject(chunk, RejectReason.WRONG_ROUND, "round " + round + " is more than round.max-ahead = " + maxAhead
+                    + " rounds past the latest model version this job has read", ctx);
+        } else if (!firstArrival(chunk)) {
+            duplicateUpdates.inc();
+            reject(chunk, RejectReason.DUPLICATE, "chunk " + ids.id(chunk) + " of sender " + chunk.getSender()
+                    + " already arrived for round " + round, ctx);
+        } else if (isOpen) {
+            admit(chunk, ctx, out);
+        } else {
             earlyUpdates.inc();
             waiting.add(chunk); // its model version is still on its way to this job
-        } else {
-            admit(chunk, ctx, out);
         }
     }
 
     @Override
-    public void processElement2(Tuple2<Long, Boolean> version, Context ctx, Collector<TensorChunk> out) throws Exception {
-        if (!version.f1) {
-            closed.update(true); // version round + 1 exists: this round is over
-            clearRound();
+    public void processElement2(Tuple2<Long, RoundSignal> signal, Context ctx, Collector<TensorChunk> out) throws Exception {
+        if (Boolean.TRUE.equals(closed.value())) {
             return;
         }
-        if (Boolean.TRUE.equals(open.value()) || Boolean.TRUE.equals(closed.value())) {
-            return;
-        }
-        open.update(true);
-        List<TensorChunk> held = new ArrayList<>();
-        waiting.get().forEach(held::add);
-        waiting.clear();
-        for (TensorChunk c : held) {
-            if (!Boolean.TRUE.equals(closed.value())) {
-                admit(c, ctx, out);
+        switch (signal.f1) {
+            case ADMIT -> admitted.update(true);
+            case OVER -> {
+                // Version round + 1 exists. Anything still waiting never saw its round open
+                // (a skipped version): dead-lettered, not dropped.
+                for (TensorChunk c : held()) {
+                    lateUpdates.inc();
+                    reject(c, RejectReason.LATE, "round " + c.getRound() + " ended before its model version was read", ctx);
+                }
+                closed.update(true);
+                clearRound();
+            }
+            case OPEN -> {
+                if (Boolean.TRUE.equals(open.value())) {
+                    return;
+                }
+                open.update(true);
+                List<TensorChunk> held = held();
+                waiting.clear();
+                for (TensorChunk c : held) {
+                    if (!Boolean.TRUE.equals(closed.value())) {
+                        admit(c, ctx, out);
+                    } else {
+                        lateUpdates.inc(); // the quorum closed the round while the held updates went in
+                        reject(c, RejectReason.LATE, "round " + c.getRound() + " closed with a quorum before this chunk", ctx);
+                    }
+                }
             }
         }
     }
 
-    private void admit(TensorChunk chunk, Context ctx, Collector<TensorChunk> out) throws Exception {
+    private List<TensorChunk> held() throws Exception {
+        List<TensorChunk> held = new ArrayList<>();
+        Iterable<TensorChunk> w = waiting.get();
+        if (w != null) {
+            w.forEach(held::add);
+        }
+        return held;
+    }
+
+    /** Records the chunk as arrived; false when this sender's chunk already did. */
+    private boolean firstArrival(TensorChunk chunk) throws Exception {
         long id = ((long) chunk.getSender() << 32) | ids.id(chunk);
         if (seen.contains(id)) {
-            duplicateUpdates.inc();
-            reject(chunk, RejectReason.DUPLICATE, "chunk " + ids.id(chunk) + " of sender " + chunk.getSender()
-                    + " already arrived for round " + chunk.getRound(), ctx);
-            return;
+            return false;
         }
         seen.put(id, true);
+        return true;
+    }
+
+    /** Forwards a first-arrived chunk of the open round; closes the round when the policy says so. */
+    private void admit(TensorChunk chunk, Context ctx, Collector<TensorChunk> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         if (startedAt.value() == null) {
             startedAt.update(now);
@@ -212,6 +260,7 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
 
     private void clearRound() {
         open.clear();
+        admitted.clear();
         startedAt.clear();
         waiting.clear();
         seen.clear();

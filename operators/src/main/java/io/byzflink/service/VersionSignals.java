@@ -9,20 +9,31 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns the model topic into the round gate's signals: model version v (seen through its first
- * chunk) opens round v, {@code (v, true)}, and ends round v - 1, {@code (v - 1, false)}. Replays
- * repeat signals, which the gate ignores.
+ * chunk) opens round v, ends round v - 1 and admits early updates for round v + maxAhead (rounds
+ * below maxAhead are admitted from the start). Replays repeat signals, which the gate ignores.
  */
-public class VersionSignals implements FlatMapFunction<TensorChunk, Tuple2<Long, Boolean>> {
+public class VersionSignals implements FlatMapFunction<TensorChunk, Tuple2<Long, RoundSignal>> {
+
+    private final int maxAhead;
+
+    /** @param maxAhead how many rounds past the latest version may already hold updates, >= 1 */
+    public VersionSignals(int maxAhead) {
+        if (maxAhead < 1) {
+            throw new IllegalArgumentException("round.max-ahead must be >= 1, got " + maxAhead);
+        }
+        this.maxAhead = maxAhead;
+    }
 
     @Override
-    public void flatMap(TensorChunk c, Collector<Tuple2<Long, Boolean>> out) {
+    public void flatMap(TensorChunk c, Collector<Tuple2<Long, RoundSignal>> out) {
         if (c.getKind() != TensorKind.MODEL || c.getLayerIndex() != 0 || c.getChunkIndex() != 0) {
             return;
         }
         long v = c.getRound();
-        out.collect(Tuple2.of(v, true));
+        out.collect(Tuple2.of(v, RoundSignal.OPEN));
         if (v > 0) {
-            out.collect(Tuple2.of(v - 1, false));
+            out.collect(Tuple2.of(v - 1, RoundSignal.OVER));
         }
+        out.collect(Tuple2.of(v + maxAhead, RoundSignal.ADMIT));
     }
 }

@@ -11,6 +11,8 @@ import io.byzflink.serde.avro.TensorChunk;
 import io.byzflink.serde.avro.TensorKind;
 import io.byzflink.service.RoundGate;
 import io.byzflink.service.RoundPolicy;
+import io.byzflink.service.RoundSignal;
+import io.byzflink.service.VersionSignals;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -31,11 +33,13 @@ import java.util.stream.Collectors;
  */
 class RoundGateTest {
 
-    private KeyedTwoInputStreamOperatorTestHarness<Long, TensorChunk, Tuple2<Long, Boolean>, TensorChunk> harness;
+    private static final int MAX_AHEAD = 2;
+
+    private KeyedTwoInputStreamOperatorTestHarness<Long, TensorChunk, Tuple2<Long, RoundSignal>, TensorChunk> harness;
 
     private void start(RoundPolicy policy) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new RoundGate(EXPERIMENT, "exp.updates", LAYOUT, CHUNK_SIZE, policy)),
+                new KeyedCoProcessOperator<>(new RoundGate(EXPERIMENT, "exp.updates", LAYOUT, CHUNK_SIZE, policy, MAX_AHEAD)),
                 TensorChunk::getRound, v -> v.f0, Types.LONG);
         harness.open();
         harness.setProcessingTime(0);
@@ -58,10 +62,14 @@ class RoundGateTest {
         harness.processElement1(new StreamRecord<>(c));
     }
 
+    /** Model version v as the job's {@link VersionSignals} announce it. */
     private void version(long v) throws Exception {
-        harness.processElement2(new StreamRecord<>(Tuple2.of(v, true)));
-        if (v > 0) {
-            harness.processElement2(new StreamRecord<>(Tuple2.of(v - 1, false)));
+        List<Tuple2<Long, RoundSignal>> signals = new java.util.ArrayList<>();
+        new VersionSignals(MAX_AHEAD).flatMap(TestChunks.chunk(v, -1, TensorKind.MODEL, 1.0, 0, 0, 1, 2, 3),
+                new org.apache.flink.api.common.functions.util.ListCollector<>(signals));
+        assertThat(signals).hasSize(v > 0 ? 3 : 2);
+        for (Tuple2<Long, RoundSignal> signal : signals) {
+            harness.processElement2(new StreamRecord<>(signal));
         }
     }
 
@@ -113,10 +121,63 @@ class RoundGateTest {
     @Test
     void holdsUpdatesUntilTheirModelVersionIsPublished() throws Exception {
         start(new RoundPolicy(2, 2, 100, 1_000));
+        version(1); // admits rounds up to 1 + 2
         update(3, 0).forEach(this::sendUnchecked);
         assertThat(out()).isEmpty();
+        version(2);
         version(3);
         assertThat(out()).hasSize(3);
+        assertThat(rejected()).isEmpty();
+    }
+
+    /** A client (registered, signing correctly) racing ahead cannot make the gate hold updates for far-off rounds. */
+    @Test
+    void updatesFurtherAheadThanMaxAheadAreDeadLetteredNotHeld() throws Exception {
+        start(new RoundPolicy(2, 2, 100, 1_000));
+        update(1, 0).forEach(this::sendUnchecked); // rounds 0 and 1 may wait before any version is read
+        send(update(2, 0).get(0)); // round 2 may not: nothing has been published yet
+        version(0); // admits round 2
+        send(update(2, 0).get(1));
+        send(update(3, 0).get(0));
+        send(update(1_000_000, 1).get(0));
+        assertThat(rejected()).extracting(Rejected::getRound).containsExactly(2L, 3L, 1_000_000L);
+        assertThat(rejected()).extracting(Rejected::getReason).containsOnly(RejectReason.WRONG_ROUND);
+        assertThat(rejected().get(0).getDetail()).contains("round.max-ahead = 2");
+
+        version(1);
+        assertThat(out()).as("round 1's held update goes in once its version is read").hasSize(3)
+                .allSatisfy(c -> assertThat(c.getRound()).isEqualTo(1));
+        version(2);
+        version(3);
+        assertThat(out()).as("of rounds 2 and 3 only the chunk that came once round 2 was admitted")
+                .hasSize(4).last().isEqualTo(update(2, 0).get(1));
+    }
+
+    /** Held chunks are deduplicated on arrival: a client repeating a chunk of a future round does not grow the state. */
+    @Test
+    void duplicatesOfAHeldRoundAreDeadLetteredOnArrival() throws Exception {
+        start(new RoundPolicy(2, 2, 100, 1_000));
+        TensorChunk c = update(1, 0).get(0);
+        for (int i = 0; i < 100; i++) {
+            send(c);
+        }
+        assertThat(rejected()).hasSize(99).extracting(Rejected::getReason).containsOnly(RejectReason.DUPLICATE);
+        version(0);
+        version(1);
+        assertThat(out()).containsExactly(c);
+    }
+
+    /** A round that ends before its version was read (a skipped version) dead-letters what waited for it. */
+    @Test
+    void heldUpdatesOfARoundThatEndsUnopenedAreDeadLetteredAsLate() throws Exception {
+        start(new RoundPolicy(2, 2, 100, 1_000));
+        update(1, 0).forEach(this::sendUnchecked);
+        version(2); // versions 0 and 1 never seen: round 1 is over
+        assertThat(out()).isEmpty();
+        assertThat(rejected()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.getReason()).isEqualTo(RejectReason.LATE);
+            assertThat(r.getRound()).isEqualTo(1);
+        });
     }
 
     @Test

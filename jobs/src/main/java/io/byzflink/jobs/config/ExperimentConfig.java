@@ -243,7 +243,7 @@ public final class ExperimentConfig implements Serializable {
         try {
             int quorum = get(ROUND_QUORUM) != null ? get(ROUND_QUORUM) : n;
             RoundPolicy policy = new RoundPolicy(n, quorum, get(ROUND_TIMEOUT), get(ROUND_MAX_WAIT));
-            return new ServiceSettings(clients, policy);
+            return new ServiceSettings(clients, policy, get(ROUND_MAX_AHEAD));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config keys 'round.*': " + e.getMessage());
         }

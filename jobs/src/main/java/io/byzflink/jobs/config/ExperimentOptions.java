@@ -113,6 +113,10 @@ public final class ExperimentOptions {
             .withDescription("service: complete updates that suffice after round.timeout-ms (default: every registered client).");
     public static final ConfigOption<Long> ROUND_MAX_WAIT = key("round.max-wait-ms").longType().defaultValue(300_000L)
             .withDescription("service: past this long without a quorum the round fails and the next version repeats the current one.");
+    public static final ConfigOption<Integer> ROUND_MAX_AHEAD = key("round.max-ahead").intType().defaultValue(2)
+            .withDescription("service: updates may wait at the gate for a round at most this many rounds past the latest model "
+                    + "version the job has read (a client may read a version before the job does); updates for rounds further "
+                    + "ahead are dead-lettered as WRONG_ROUND, so no client can fill the job's state with future rounds.");
     public static final ConfigOption<Long> FAILURE_ROUND = key("failure.inject-at-round").longType().defaultValue(-1L)
             .withDescription("Testing recovery: the model updater throws once when it is about to apply this round, the job "
                     + "restarts from its last checkpoint (-1: never).");
@@ -200,6 +204,7 @@ public final class ExperimentOptions {
             Checked.atLeast(ROUND_TIMEOUT, 0L),
             Checked.atLeast(ROUND_QUORUM, 1),
             Checked.atLeast(ROUND_MAX_WAIT, 0L),
+            Checked.atLeast(ROUND_MAX_AHEAD, 1),
             Checked.any(MODEL_STORE),
             Checked.atLeast(FAILURE_ROUND, -1L),
             Checked.any(P2P_TOPOLOGY),
