@@ -122,7 +122,7 @@ class KernelsTest {
     Kernels s = Kernels.scalar();
     int stride = 128;
     for (int m : new int[] {3, 4, 9, 10, 50}) {
-      for (int len : new int[] {1, 7, 8, 17, 128}) {
+      for (int len : new int[] {1, 7, 8, 17, 56, 128}) {
         float[][] x = rows(m, len);
         if (m == 10) {
           for (float[] r : x) {
