@@ -9,7 +9,7 @@ import io.byzflink.robust.core.PreImpl;
 import io.byzflink.robust.core.RuleContext;
 import io.byzflink.robust.core.RuleImpl;
 import io.byzflink.robust.kernel.Kernels;
-import io.byzflink.robust.kernel.SlowKernelWatch;
+import io.byzflink.robust.kernel.FusedSortGuard;
 import io.byzflink.robust.rules.Dnc;
 import io.byzflink.robust.rules.Monna;
 import java.io.ObjectStreamException;
@@ -689,10 +689,29 @@ public final class AggregationPlan implements Serializable {
    */
   private boolean combineCoordinateWise(Solution s, float[][] rows, float[] out,
       double[] attribution, boolean checkFinite) {
+    boolean fusable = attribution == null && s.mixing() == null && s.rows() >= CW_BLOCKED_MIN_ROWS;
+    if (!fusable || !FusedSortGuard.fusedAllowed()) {
+      return combineCoordinateWise(s, rows, out, attribution, checkFinite, false);
+    }
+    long t0 = System.nanoTime();
+    boolean done = combineCoordinateWise(s, rows, out, null, checkFinite, true);
+    long fusedNanos = System.nanoTime() - t0;
+    if (done && FusedSortGuard.trialDue((long) s.rows() * out.length)) {
+      // A trial (see FusedSortGuard): the same call the unfused way, timed and compared.
+      float[] unfused = new float[out.length];
+      long t1 = System.nanoTime();
+      combineCoordinateWise(s, rows, unfused, null, checkFinite, false);
+      FusedSortGuard.trial(fusedNanos, System.nanoTime() - t1, Arrays.equals(out, unfused));
+    }
+    return done;
+  }
+
+  /** Phase C for coordinate-wise rules, with the fused register kernels when {@code fusedAllowed}. */
+  private boolean combineCoordinateWise(Solution s, float[][] rows, float[] out,
+      double[] attribution, boolean checkFinite, boolean fusedAllowed) {
     Kernels k = Kernels.get();
     int len = out.length;
     int m = s.rows();
-    long start = System.nanoTime();
     boolean[] nonFinite = checkFinite ? new boolean[1] : null;
     int stride = CW_BLOCK;
     // Selected rows are copied a chunk of several blocks at a time, each row in one long run
@@ -713,7 +732,7 @@ public final class AggregationPlan implements Serializable {
         k.gatherKeys(rows, s.rowInputs(), s.mixing(), s.inputs(), m, b0, bl, scratch, stride);
       } else if (j == 0) {
         int cl = Math.min(chunk, len - b0);
-        fused = raw == null && m >= CW_BLOCKED_MIN_ROWS
+        fused = fusedAllowed
             && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP, nonFinite);
         if (!fused) {
           k.gatherKeysBlocked(rows, s.rowInputs(), m, b0, cl, bufs, stride);
@@ -752,9 +771,6 @@ public final class AggregationPlan implements Serializable {
       if (raw != null) {
         Attribution.add(s, raw, scratch, stride, bl, attribution);
       }
-    }
-    if (fused) {
-      SlowKernelWatch.observe(k, rows, s.rowInputs(), m, len, System.nanoTime() - start);
     }
     return true;
   }

@@ -1023,55 +1023,8 @@ final class VectorKernels implements Kernels {
     double inv = 1.0 / keep;
     int ma = ((m - 1) / 2) * stride;
     int mb = (m / 2) * stride;
-    double[] ends = new double[4 * drop * DL]; // rows j and j + keep, j < drop, of two columns
-    int t = 0;
-    // Two columns at a time: each column is a chain of ~40 dependent additions, so one column at
-    // a time waited on their latency; the additions per lane are the same, in the same order.
-    for (; t + 2 * DL <= vl; t += 2 * DL) {
-      IntVector ka0 = IntVector.fromArray(IH, s, ma + t);
-      IntVector kb0 = IntVector.fromArray(IH, s, mb + t);
-      DoubleVector med0 = ((DoubleVector) ka0.lanewise(VectorOperators.XOR, ka0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0)).add(((DoubleVector) kb0.lanewise(VectorOperators.XOR, kb0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0))).mul(0.5);
-      IntVector ka1 = IntVector.fromArray(IH, s, ma + t + DL);
-      IntVector kb1 = IntVector.fromArray(IH, s, mb + t + DL);
-      DoubleVector med1 = ((DoubleVector) ka1.lanewise(VectorOperators.XOR, ka1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0)).add(((DoubleVector) kb1.lanewise(VectorOperators.XOR, kb1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0))).mul(0.5);
-      // lo = 1 + the last j with |s_j - med| > |s_{j+keep} - med| (0 if none)
-      DoubleVector lo0 = DoubleVector.zero(D);
-      DoubleVector lo1 = lo0;
-      for (int j = 0; j < drop; j++) {
-        IntVector kx0 = IntVector.fromArray(IH, s, j * stride + t);
-        IntVector ky0 = IntVector.fromArray(IH, s, (j + keep) * stride + t);
-        DoubleVector x0 = ((DoubleVector) kx0.lanewise(VectorOperators.XOR, kx0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0));
-        DoubleVector y0 = ((DoubleVector) ky0.lanewise(VectorOperators.XOR, ky0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0));
-        x0.intoArray(ends, j * DL);
-        y0.intoArray(ends, (drop + j) * DL);
-        lo0 = lo0.blend(j + 1, x0.sub(med0).abs().compare(VectorOperators.GT, y0.sub(med0).abs()));
-        IntVector kx1 = IntVector.fromArray(IH, s, j * stride + t + DL);
-        IntVector ky1 = IntVector.fromArray(IH, s, (j + keep) * stride + t + DL);
-        DoubleVector x1 = ((DoubleVector) kx1.lanewise(VectorOperators.XOR, kx1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0));
-        DoubleVector y1 = ((DoubleVector) ky1.lanewise(VectorOperators.XOR, ky1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0));
-        x1.intoArray(ends, j * DL + 2 * drop * DL);
-        y1.intoArray(ends, (drop + j) * DL + 2 * drop * DL);
-        lo1 = lo1.blend(j + 1, x1.sub(med1).abs().compare(VectorOperators.GT, y1.sub(med1).abs()));
-      }
-      // window [lo, lo+keep) = [lo, drop) + [drop, keep) + [keep, lo+keep)
-      DoubleVector a0 = DoubleVector.zero(D);
-      DoubleVector a1 = a0;
-      for (int r = drop; r < keep; r++) {
-        IntVector kr0 = IntVector.fromArray(IH, s, r * stride + t);
-        IntVector kr1 = IntVector.fromArray(IH, s, r * stride + t + DL);
-        a0 = a0.add(((DoubleVector) kr0.lanewise(VectorOperators.XOR, kr0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0)));
-        a1 = a1.add(((DoubleVector) kr1.lanewise(VectorOperators.XOR, kr1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reinterpretAsFloats().convertShape(VectorOperators.F2D, D, 0)));
-      }
-      for (int j = 0; j < drop; j++) {
-        a0 = a0.add(DoubleVector.fromArray(D, ends, (drop + j) * DL)
-            .blend(DoubleVector.fromArray(D, ends, j * DL), lo0.compare(VectorOperators.LE, j)));
-        a1 = a1.add(DoubleVector.fromArray(D, ends, (3 * drop + j) * DL)
-            .blend(DoubleVector.fromArray(D, ends, (2 * drop + j) * DL), lo1.compare(VectorOperators.LE, j)));
-      }
-      a0.mul(inv).convertShape(VectorOperators.D2F, FH, 0).reinterpretAsFloats().intoArray(out, outFrom + t);
-      a1.mul(inv).convertShape(VectorOperators.D2F, FH, 0).reinterpretAsFloats().intoArray(out, outFrom + t + DL);
-    }
-    for (; t < vl; t += DL) {
+    double[] ends = new double[2 * drop * DL]; // rows j and j + keep, j < drop
+    for (int t = 0; t < vl; t += DL) {
       IntVector ka = IntVector.fromArray(IH, s, ma + t);
       IntVector kb = IntVector.fromArray(IH, s, mb + t);
       DoubleVector med = ((DoubleVector) ka.lanewise(VectorOperators.XOR, ka.lanewise(VectorOperators.ASHR, 31)
