@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Byzantine node in the gossip protocol: it does not train; once its honest neighbours' models
+ * A Byzantine node in the gossip protocol ({@link ByzantinePuller} in the pull protocols): it does not train; once its honest neighbours' models
  * of the round are in (or at the deadline), it computes the configured attack from what it saw
  * and sends the forged model to each honest neighbour.
  *
@@ -52,7 +52,7 @@ final class ByzantineNode {
     }
 
     /** The forged model, or null when the attack cannot run on what the node saw (e.g. too few models). */
-    private static float[] forge(PeerNodeLogic n, float[][] honestModels) {
+    static float[] forge(PeerNodeLogic n, float[][] honestModels) {
         Attack attack = n.s.job().attack();
         long seed = n.s.job().seed() * 31L + n.node * 7919L + n.st.round;
         try {

@@ -24,7 +24,8 @@ public class NodeReport {
      * the layers it pulled that arrived within the round. A pulled layer is counted by its puller,
      * not its server, because a server may answer after it has closed that round (a slower
      * neighbour's pull) or after its last round. Summed over the nodes, each message of the round
-     * is counted once; duplicates (redelivery) and replies that miss their round are not.
+     * is counted once; duplicates (redelivery) and replies that miss their round are not. Layers
+     * served to a Byzantine puller (which reports nothing) are counted by their honest server.
      */
     public long bytesExchanged;
     /** Neighbours whose message did not arrive before the timeout. */

@@ -85,7 +85,13 @@ final class PeerNodeLogic {
         }
         switch (st.phase) {
             case WAIT_MODELS -> GossipExchange.tryFinish(this, timedOut);
-            case WAIT_HONEST -> ByzantineNode.tryForge(this, timedOut);
+            case WAIT_HONEST -> {
+                if (s.protocol().pulls()) {
+                    ByzantinePuller.tryForge(this, timedOut);
+                } else {
+                    ByzantineNode.tryForge(this, timedOut);
+                }
+            }
             case WAIT_SCORES -> PullExchange.tryPlan(this, timedOut);
             case WAIT_LAYERS -> PullExchange.tryMerge(this, timedOut);
             case DONE -> { }
@@ -115,7 +121,11 @@ final class PeerNodeLogic {
         st.bytesExchanged = 0;
         boolean lies = s.isByzantine(node) && !s.job().labelFlipping();
         if (lies) {
-            waitFor(Phase.WAIT_HONEST);
+            if (s.protocol().pulls()) {
+                ByzantinePuller.startRound(this);
+            } else {
+                waitFor(Phase.WAIT_HONEST);
+            }
             return;
         }
         st.trained = Flat.copy(st.model);
@@ -138,8 +148,9 @@ final class PeerNodeLogic {
     }
 
     void send(TensorChunk c) {
-        if (!(s.protocol().pulls() && c.getKind() == TensorKind.MODEL)) {
-            st.bytesExchanged += c.getValues().remaining(); // a served layer is counted by its puller
+        // A served layer is counted by its puller, unless the puller is a Byzantine node (which reports nothing).
+        if (!(s.protocol().pulls() && c.getKind() == TensorKind.MODEL) || s.isByzantine(c.getDestination())) {
+            st.bytesExchanged += c.getValues().remaining();
         }
         host.send(c);
     }

@@ -8,8 +8,7 @@ import java.util.Locale;
 public enum Protocol {
     /**
      * Every node pushes its whole trained model to every neighbour and aggregates what it
-     * receives, with its own model, using the configured robust rule (the only protocol with
-     * Byzantine nodes).
+     * receives, with its own model, using the configured robust rule.
      */
     GOSSIP,
     /** MPLS paper baseline: pull every layer from every neighbour, average with equal weights. */

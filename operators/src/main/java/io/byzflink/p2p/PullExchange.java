@@ -4,9 +4,11 @@ import io.byzflink.decentralized.BandwidthEstimator;
 import io.byzflink.decentralized.LabelDivergence;
 import io.byzflink.decentralized.LayerMerge;
 import io.byzflink.p2p.NodeState.Phase;
+import io.byzflink.robust.AggregationPlan;
 import io.byzflink.serde.avro.TensorChunk;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.Map;
  * since s last pulled it from i); once every neighbour's scores are in, plan which layers to pull
  * from whom ({@link PullPlanner}) and send each neighbour its PULL list (maybe empty); serve the
  * neighbours' pulls from the snapshot; once the asked layers are in, merge layer by layer,
- * w_i(l) = (sum_s y_s(l) w_s(l) + w_i(l)) / (sum_s y_s(l) + 1). Link speeds are measured per
+ * w_i(l) = (sum_s y_s(l) w_s(l) + w_i(l)) / (sum_s y_s(l) + 1), or with the node's robust rule
+ * over the own layer and the pulled copies when one is configured. Link speeds are measured per
  * peer from the time between the peer's first reply chunk (its send time) and the last asked
  * layer's arrival, plus the simulated link time when {@code p2p.link-speed} is set.
  */
@@ -130,9 +133,7 @@ final class PullExchange {
         }
         float[][] next = Flat.copy(st.trained);
         long t0 = System.nanoTime();
-        for (int l = 0; l < next.length; l++) {
-            LayerMerge.mergeLayer(next[l], pulled.get(l));
-        }
+        merge(n, next, pulled);
         for (PeerTensors t : in.values()) {
             st.bytesExchanged += t.bytes(); // the layers pulled in time, each chunk once
         }
@@ -142,6 +143,39 @@ final class PullExchange {
         report.received = delivering.size();
         report.missing = asked - merged;
         n.finishRound(next, report);
+    }
+
+    /**
+     * MPLS's merge (the plain mean of the own layer and the pulled copies) when the node's rule is
+     * the mean; otherwise the node's robust rule layer by layer over the own layer (input 0) and
+     * the pulled copies, keeping the own layer when the rule cannot run on so few inputs (e.g. a
+     * trimmed mean with f = 1 and one copy). Centered clipping starts from the layer before
+     * training, as in gossip.
+     */
+    private static void merge(PeerNodeLogic n, float[][] next, List<List<float[]>> pulled) {
+        AggregationPlan plan = n.s.nodePlan();
+        boolean plainMean = plan.preAggregators().isEmpty() && "mean".equals(plan.rule().name());
+        for (int l = 0; l < next.length; l++) {
+            List<float[]> copies = pulled.get(l);
+            if (plainMean || copies.isEmpty()) {
+                LayerMerge.mergeLayer(next[l], copies);
+                continue;
+            }
+            float[][] inputs = new float[copies.size() + 1][];
+            inputs[0] = next[l];
+            for (int k = 0; k < copies.size(); k++) {
+                inputs[k + 1] = copies.get(k);
+            }
+            double[] weights = new double[inputs.length];
+            Arrays.fill(weights, 1.0);
+            float[][] refs = plan.referenceCount() > 0 ? new float[][] {n.st.model[l]} : null;
+            long seed = (n.s.job().seed() * 1_000_003L + n.node * 7919L + n.st.round) * 31 + l;
+            try {
+                next[l] = plan.aggregate(inputs, weights, refs, seed);
+            } catch (IllegalArgumentException tooFewForTheRule) {
+                // the own layer stays
+            }
+        }
     }
 
     /** A neighbour asks for layers of its round {@code c.getRound()}. */
@@ -157,7 +191,7 @@ final class PullExchange {
         serve(n, requester, round, layers);
     }
 
-    private static void serve(PeerNodeLogic n, int requester, long round, int[] layers) {
+    static void serve(PeerNodeLogic n, int requester, long round, int[] layers) {
         NodeState st = n.st;
         // A requester further behind than the kept snapshots gets the oldest one kept.
         Map.Entry<Long, float[][]> snap = st.snapshots.floorEntry(round);

@@ -48,7 +48,7 @@ class GossipExchangeTest {
     }
 
     /** Coordinate-wise trimmed mean dropping the f smallest and f largest values. */
-    private static double trimmedMean(int f, double... values) {
+    static double trimmedMean(int f, double... values) {
         double[] v = values.clone();
         Arrays.sort(v);
         double sum = 0;

@@ -271,9 +271,9 @@ public final class ExperimentConfig implements Serializable {
     /** The decentralized job's settings, checked: the graph, the protocol and the node's aggregation. */
     public PeerSettings peerSettings() {
         Protocol protocol = Protocol.parse(get(P2P_PROTOCOL));
-        if (protocol.pulls() && get(BYZANTINE) > 0) {
-            throw new ConfigException("config key '" + P2P_PROTOCOL.key() + "': Byzantine nodes are simulated with the gossip "
-                    + "protocol only; set p2p.protocol: gossip or nodes.byzantine: 0");
+        if (protocol.pulls() && get(BYZANTINE) > 0 && get(P2P_DISSENSUS)) {
+            throw new ConfigException("config key '" + P2P_DISSENSUS.key() + "': the dissensus attack sends each neighbour its own "
+                    + "model and is simulated with the gossip protocol only; set p2p.protocol: gossip or p2p.dissensus: false");
         }
         if (get(MPLS_TAU1) + get(MPLS_TAU2) <= 0) {
             throw new ConfigException("config keys 'p2p.mpls.tau1' and 'p2p.mpls.tau2' are both 0: give one a positive weight");

@@ -129,7 +129,8 @@ public final class ExperimentOptions {
     public static final ConfigOption<String> P2P_PROTOCOL = key("p2p.protocol").stringType().defaultValue("gossip")
             .withDescription("How nodes exchange: gossip (push the model to every neighbour, aggregate with aggregation.rule), "
                     + "appg (pull all layers of all neighbours, average), netmax (pull one neighbour chosen by link speed, "
-                    + "pair-average), mpls (pull the layers MPLS's scores and list scheduling pick).");
+                    + "pair-average), mpls (pull the layers MPLS's scores and list scheduling pick); the pull protocols merge "
+                    + "each layer with aggregation.rule when it is not the mean.");
     public static final ConfigOption<String> P2P_INIT = key("p2p.init").stringType().defaultValue("independent")
             .withDescription("independent: each node initialises its own model from (seed, node), as peers do when nobody "
                     + "hands out a model, so the consensus distance starts large; shared: every node starts from the same seeded model.");
@@ -137,7 +138,7 @@ public final class ExperimentOptions {
             .withDescription("How long a node waits for its neighbours in one phase of a round before going on without "
                     + "the missing ones (counted as missing).");
     public static final ConfigOption<Boolean> P2P_DISSENSUS = key("p2p.dissensus").booleanType().defaultValue(false)
-            .withDescription("Byzantine nodes send each neighbour j its own lie x_j + eps (x_j - mean of what they saw) "
+            .withDescription("Gossip only: Byzantine nodes send each neighbour j its own lie x_j + eps (x_j - mean of what they saw) "
                     + "instead of attack.name's single forged model.");
     public static final ConfigOption<Double> P2P_DISSENSUS_SCALE = key("p2p.dissensus-scale").doubleType().defaultValue(1.0)
             .withDescription("eps of the dissensus lie.");

@@ -104,6 +104,20 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void byzantineNodesRunWithEveryProtocolButDissensusOnlyWithGossip() {
+        for (String protocol : List.of("gossip", "appg", "netmax", "mpls")) {
+            io.byzflink.p2p.PeerSettings p = set("mode=decentralized", "nodes.honest=5", "nodes.byzantine=1",
+                    "p2p.topology=complete", "p2p.protocol=" + protocol, "attack.name=ipm",
+                    "aggregation.rule=trimmed-mean", "aggregation.f=1").peerSettings();
+            assertThat(p.isByzantine(5)).isTrue();
+            assertThat(p.protocol().label()).isEqualTo(protocol);
+        }
+        assertThatThrownBy(() -> set("mode=decentralized", "nodes.honest=5", "nodes.byzantine=1", "p2p.protocol=mpls",
+                "attack.name=ipm", "p2p.dissensus=true").peerSettings())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'p2p.dissensus'").hasMessageContaining("gossip");
+    }
+
+    @Test
     void laterOverrideOfTheSameKeyWins() {
         assertThat(set("rounds=5", "rounds=6").get(ROUNDS)).isEqualTo(6);
     }
