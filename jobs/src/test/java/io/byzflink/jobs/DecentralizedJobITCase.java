@@ -107,6 +107,30 @@ class DecentralizedJobITCase {
         assertThat(metric(mpls.get(3), "consensus_distance")).isLessThan(metric(mpls.get(0), "consensus_distance"));
     }
 
+    /**
+     * The same attacker in APPG: it pulls its neighbours' layers, forges and answers their pulls
+     * with the lie; the honest nodes merge each layer with the trimmed mean over their own layer
+     * and the 4 copies they pulled, and learn as in gossip.
+     */
+    @Test
+    void appgWithATrimmedMeanPerLayerLearnsDespiteTheByzantineNode(@InjectClusterRESTAddress URI rest, @TempDir Path out)
+            throws Exception {
+        List<String> attacked = List.of("p2p.topology=ring(2)", "rounds=" + ROUNDS, "nodes.honest=7", "nodes.byzantine=1",
+                "attack.name=ipm", "attack.tau=4", "p2p.protocol=appg");
+        List<String> robustKeys = new ArrayList<>(attacked);
+        robustKeys.add("aggregation.rule=trimmed-mean");
+        List<RoundReport> reports = run("p2p-appg-byz", robustKeys, rest, out, new ByteArrayOutputStream()).reports();
+        List<RoundReport> plain = run("p2p-appg-byz-plain", attacked, rest, out, new ByteArrayOutputStream()).reports();
+        assertThat(reports).hasSize(ROUNDS).allSatisfy(r -> {
+            assertThat(metric(r, "missing")).isZero();
+            assertThat(metric(r, "pulls")).as("7 honest nodes x 4 neighbours x 4 layers").isEqualTo(7 * 4 * 4);
+        });
+        double robustWorst = metric(reports.get(ROUNDS - 1), "min_accuracy");
+        assertThat(robustWorst).as("worst honest node, robust APPG").isGreaterThan(0.65);
+        assertThat(metric(plain.get(ROUNDS - 1), "min_accuracy")).as("worst honest node, APPG's plain average under the same attack")
+                .isLessThan(robustWorst - 0.10);
+    }
+
     private static ExperimentRunner.Result pull(String experiment, String protocol, URI rest, Path out) throws Exception {
         return run(experiment, List.of("nodes.honest=6", "nodes.byzantine=0", "p2p.topology=mesh", "p2p.protocol=" + protocol,
                 "rounds=4", "p2p.link-speed=1..20", "partition.kind=dirichlet", "partition.alpha=0.5"), rest, out,
