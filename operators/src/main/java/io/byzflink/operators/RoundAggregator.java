@@ -2,11 +2,13 @@ package io.byzflink.operators;
 
 import io.byzflink.robust.AggregationPlan;
 import io.byzflink.robust.Solution;
+import io.byzflink.robust.kernel.FusedSortGuard;
 import io.byzflink.serde.avro.TensorChunk;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -68,6 +70,8 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
     public void open(OpenContext openContext) {
         window = new ChunkWindow(getRuntimeContext(), expectedSenders, gated);
         unsolvable = getRuntimeContext().getMetricGroup().counter("unsolvableChunks");
+        // JVM-wide: 0 once FusedSortGuard has switched this task manager to the unfused sort.
+        getRuntimeContext().getMetricGroup().<Integer, Gauge<Integer>>gauge("fusedSort", () -> FusedSortGuard.fusedAllowed() ? 1 : 0);
     }
 
     @Override
