@@ -724,6 +724,7 @@ public final class AggregationPlan implements Serializable {
     int[] raw = attribution == null ? null : new int[m * stride];
     int chunk = subs * stride;
     boolean fused = false;
+    boolean padsInPlace = false;
     for (int b0 = 0; b0 < len; b0 += stride) {
       int bl = Math.min(stride, len - b0);
       int j = (b0 % chunk) / stride;
@@ -733,7 +734,8 @@ public final class AggregationPlan implements Serializable {
       } else if (j == 0) {
         int cl = Math.min(chunk, len - b0);
         fused = fusedAllowed
-            && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP, nonFinite);
+            && k.gatherSortBlocks16(rows, s.rowInputs(), m, b0, cl, bufs, stride, rowsP, nonFinite, padsInPlace);
+        padsInPlace = fused; // a fused chunk leaves the padding in place for the next one
         if (!fused) {
           k.gatherKeysBlocked(rows, s.rowInputs(), m, b0, cl, bufs, stride);
           if (checkFinite) {

@@ -86,12 +86,14 @@ public interface Kernels {
    * above every finite and infinite key), every aligned group of 16 rows sorted per column on the
    * way (in registers, read straight from the inputs). When {@code nonFinite} is not null,
    * {@code nonFinite[0]} is set to true if any value read is NaN or infinite, so a caller learns
-   * whether every value was finite without a separate pass. Returns false (doing nothing) when
-   * there is no such fast path or len is not a multiple of its vector length; callers then
-   * gather and run the whole network.
+   * whether every value was finite without a separate pass. With {@code padsInPlace} the blocks
+   * already hold the padding (an earlier call wrote it, and the blocked merges and pruned
+   * networks never move padding rows), so only rows holding inputs are written. Returns false
+   * (doing nothing) when there is no such fast path or len is not a multiple of its vector
+   * length; callers then gather and run the whole network.
    */
   default boolean gatherSortBlocks16(float[][] rows, int[] sel, int m, int from, int len,
-      int[][] blocks, int sub, int paddedRows, boolean[] nonFinite) {
+      int[][] blocks, int sub, int paddedRows, boolean[] nonFinite, boolean padsInPlace) {
     return false;
   }
 

@@ -444,7 +444,7 @@ final class VectorKernels implements Kernels {
 
   @Override
   public boolean gatherSortBlocks16(float[][] rows, int[] sel, int m, int from, int len,
-      int[][] blocks, int sub, int paddedRows, boolean[] nonFinite) {
+      int[][] blocks, int sub, int paddedRows, boolean[] nonFinite, boolean padsInPlace) {
     if (len % IL != 0 || sub % IL != 0 || paddedRows % 16 != 0 || paddedRows < m) {
       return false;
     }
@@ -459,7 +459,9 @@ final class VectorKernels implements Kernels {
     for (int b = 0; 16 * b < paddedRows; b++) {
       int first = 16 * b;
       if (first >= m) {
-        fillPadding(blocks, first, first + 16, sub, len); // only padding: already sorted
+        if (!padsInPlace) {
+          fillPadding(blocks, first, first + 16, sub, len); // only padding: already sorted
+        }
         continue;
       }
       for (int i = 0; i < 16; i++) {
@@ -468,6 +470,11 @@ final class VectorKernels implements Kernels {
       // Two passes of 8 rows each over the whole chunk: 8 concurrent sequential streams, which
       // the prefetchers follow (16 cost about twice a read pass in memory stalls alone).
       int[] range = groupRange(rows, sel, m, first, from, len, acc, nonFinite);
+      if (padsInPlace && m - first <= 2) {
+        // One or two inputs above padding that is in place: a compare-exchange, not 8 rows.
+        gatherTwo(r16, m - first, from, len, blocks, sub, first * sub);
+        continue;
+      }
       for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
         int[] s = blocks[j];
         int bl = Math.min(sub, len - t0);
@@ -476,7 +483,9 @@ final class VectorKernels implements Kernels {
         }
       }
       if (first + 8 >= m) {
-        fillPadding(blocks, first + 8, first + 16, sub, len);
+        if (!padsInPlace) {
+          fillPadding(blocks, first + 8, first + 16, sub, len);
+        }
         continue;
       }
       range = groupRange(rows, sel, m, first + 8, from, len, acc, nonFinite);
@@ -495,6 +504,26 @@ final class VectorKernels implements Kernels {
       }
     }
     return true;
+  }
+
+  /** Rows o and o + sub of every block: the keys of r16[0] and r16[1] in order ({@code real} = 2), or of r16[0] alone. */
+  private static void gatherTwo(float[][] r16, int real, int from, int len, int[][] blocks, int sub, int o) {
+    for (int j = 0, t0 = 0; t0 < len; j++, t0 += sub) {
+      int[] s = blocks[j];
+      int bl = Math.min(sub, len - t0);
+      for (int t = 0; t < bl; t += IL) {
+        IntVector a = FloatVector.fromArray(F, r16[0], from + t0 + t).reinterpretAsInts();
+        a = a.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+        if (real == 1) {
+          a.intoArray(s, o + t);
+          continue;
+        }
+        IntVector b = FloatVector.fromArray(F, r16[1], from + t0 + t).reinterpretAsInts();
+        b = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+        a.min(b).intoArray(s, o + t);
+        a.max(b).intoArray(s, o + sub + t);
+      }
+    }
   }
 
   private static final int KEY_NEGATIVE_INFINITY = Kernels.key(Float.NEGATIVE_INFINITY);

@@ -183,7 +183,7 @@ class KernelsTest {
     int sub = 64;
     for (int m : new int[] {12, 16, 17, 19, 22, 23, 31, 32, 35, 38, 50, 64, 100, 130}) {
       int len = 3 * sub;
-      float[][] x = rows(m + 3, len + 8);
+      float[][] x = rows(m + 3, 2 * len + 8);
       for (int t = 0; t < len; t += 5) {
         x[m / 2][t] = x[1][t]; // some ties
         x[m - 1][t + 3] = -0f;
@@ -204,19 +204,24 @@ class KernelsTest {
       int[][] a = new int[3][m * sub];
       int[][] b = new int[3][mp * sub];
       v.gatherKeysBlocked(x, sel, m, 8, len, a, sub);
-      assertThat(v.gatherSortBlocks16(x, sel, m, 8, len, b, sub, mp, null)).isTrue();
-      for (int j = 0; j < 3; j++) {
-        v.network(a[j], sub, sub, net.lo, net.hi);
-        assertThat(v.mergeBlocks32(b[j], sub, sub, mp / 32)).isTrue();
-        if (net.sort64) {
-          v.network(b[j], sub, sub, net.merge64Lo, net.merge64Hi);
-          assertThat(v.cleanBlocks16(b[j], sub, sub, mp / 16)).isTrue();
+      assertThat(v.gatherSortBlocks16(x, sel, m, 8, len, b, sub, mp, null, false)).isTrue();
+      for (int chunk = 0; chunk < 2; chunk++) {
+        for (int j = 0; j < 3; j++) {
+          v.network(a[j], sub, sub, net.lo, net.hi);
+          assertThat(v.mergeBlocks32(b[j], sub, sub, mp / 32)).isTrue();
+          if (net.sort64) {
+            v.network(b[j], sub, sub, net.merge64Lo, net.merge64Hi);
+            assertThat(v.cleanBlocks16(b[j], sub, sub, mp / 16)).isTrue();
+          }
+          v.network(b[j], sub, sub, net.restLoBlocked, net.restHiBlocked);
+          assertThat(java.util.Arrays.copyOf(b[j], m * sub)).as("m=%d chunk %d block %d", m, chunk, j).isEqualTo(a[j]);
+          for (int q = m * sub; q < mp * sub; q++) {
+            assertThat(b[j][q]).isEqualTo(Integer.MAX_VALUE);
+          }
         }
-        v.network(b[j], sub, sub, net.restLoBlocked, net.restHiBlocked);
-        assertThat(java.util.Arrays.copyOf(b[j], m * sub)).as("m=%d block %d", m, j).isEqualTo(a[j]);
-        for (int q = m * sub; q < mp * sub; q++) {
-          assertThat(b[j][q]).isEqualTo(Integer.MAX_VALUE);
-        }
+        // The next chunk (other columns) on the same blocks, their padding left in place.
+        v.gatherKeysBlocked(x, sel, m, 8 + len / 2, len, a, sub);
+        assertThat(v.gatherSortBlocks16(x, sel, m, 8 + len / 2, len, b, sub, mp, null, true)).isTrue();
       }
       // The scalar default of the blocked gather matches the vector one.
       int[][] c = new int[3][m * sub];
@@ -247,7 +252,7 @@ class KernelsTest {
       x[m - 1][6] = -Float.MAX_VALUE;
       x[1][7] = -0f;
       boolean[] flag = new boolean[1];
-      assertThat(v.gatherSortBlocks16(x, seq(m), m, 0, len, new int[2][mp * sub], sub, mp, flag)).isTrue();
+      assertThat(v.gatherSortBlocks16(x, seq(m), m, 0, len, new int[2][mp * sub], sub, mp, flag, false)).isTrue();
       assertThat(flag[0]).as("m=%d finite", m).isFalse();
       for (int row : new int[] {0, m - 1}) {
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
@@ -255,7 +260,7 @@ class KernelsTest {
           float[][] y = rows(m, len);
           y[row][len - 3] = bad;
           boolean[] f = new boolean[1];
-          v.gatherSortBlocks16(y, seq(m), m, 0, len, new int[2][mp * sub], sub, mp, f);
+          v.gatherSortBlocks16(y, seq(m), m, 0, len, new int[2][mp * sub], sub, mp, f, false);
           assertThat(f[0]).as("m=%d row %d value %s", m, row, bad).isTrue();
         }
       }
