@@ -119,8 +119,9 @@ public class RoundGate extends KeyedCoProcessFunction<Long, TensorChunk, Tuple2<
             reject(chunk, RejectReason.LATE, "round " + round + " is closed", ctx);
         } else if (!isOpen && round >= maxAhead && !Boolean.TRUE.equals(admitted.value())) {
             aheadUpdates.inc();
-            reject(chunk, RejectReason.WRONG_ROUND, "round " + round + " is more than round.max-ahead = " + maxAhead
-                    + " rounds past the latest model version this job has read", ctx);
+            reject(chunk, RejectReason.WRONG_ROUND, "round " + round + " is not open and not within round.max-ahead = "
+                    + maxAhead + " rounds after the latest model version this job has read (a future round, or one closed "
+                    + "over an hour ago)", ctx);
         } else if (!firstArrival(chunk)) {
             duplicateUpdates.inc();
             reject(chunk, RejectReason.DUPLICATE, "chunk " + ids.id(chunk) + " of sender " + chunk.getSender()
