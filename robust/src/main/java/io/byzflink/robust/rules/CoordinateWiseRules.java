@@ -11,16 +11,17 @@ import io.byzflink.robust.core.RuleImpl;
 public final class CoordinateWiseRules {
   private CoordinateWiseRules() {}
 
-  /**
-   * Coordinate-wise median (Yin, Chen, Ramchandran and Bartlett, "Byzantine-Robust Distributed
-   * Learning: Towards Optimal Statistical Rates", ICML 2018):
-   * {@code [out]_k = median([x_1]_k, ..., [x_n]_k)}, the mean of the two middle values when n is
-   * even (numpy's convention). Requires n > 2f (f is otherwise unused).
-   */
-  public static final class Median implements RuleImpl {
+  /** What the three rules share: no Gram, a function of the inputs coordinate by coordinate, n > 2f. */
+  private abstract static class Base implements RuleImpl {
+    private final String name;
+
+    Base(String name) {
+      this.name = name;
+    }
+
     @Override
     public String name() {
-      return "median";
+      return name;
     }
 
     @Override
@@ -35,8 +36,20 @@ public final class CoordinateWiseRules {
 
     @Override
     public void checkPreconditions(int m, int f) {
-      Checks.atLeastOne("median", m);
-      Checks.nGreaterThan2f("median", m, f);
+      Checks.atLeastOne(name, m);
+      Checks.nGreaterThan2f(name, m, f);
+    }
+  }
+
+  /**
+   * Coordinate-wise median (Yin, Chen, Ramchandran and Bartlett, "Byzantine-Robust Distributed
+   * Learning: Towards Optimal Statistical Rates", ICML 2018):
+   * {@code [out]_k = median([x_1]_k, ..., [x_n]_k)}, the mean of the two middle values when n is
+   * even (numpy's convention). Requires n > 2f (f is otherwise unused).
+   */
+  public static final class Median extends Base {
+    public Median() {
+      super("median");
     }
 
     @Override
@@ -50,25 +63,9 @@ public final class CoordinateWiseRules {
    * {@code [out]_k = 1/(n-2f) sum_{j=f+1}^{n-f} [x_pi(j)]_k} with pi sorting the k-th coordinates,
    * i.e. the f largest and f smallest values of every coordinate are dropped. Requires n > 2f.
    */
-  public static final class TrimmedMean implements RuleImpl {
-    @Override
-    public String name() {
-      return "trimmed-mean";
-    }
-
-    @Override
-    public boolean needsGram() {
-      return false;
-    }
-
-    @Override
-    public boolean coordinateWiseOverInputs() {
-      return true;
-    }
-
-    @Override
-    public void checkPreconditions(int m, int f) {
-      Checks.nGreaterThan2f("trimmed-mean", m, f);
+  public static final class TrimmedMean extends Base {
+    public TrimmedMean() {
+      super("trimmed-mean");
     }
 
     @Override
@@ -83,25 +80,9 @@ public final class CoordinateWiseRules {
    * orders the k-th coordinates by distance to their median. Ties at equal distance go to the
    * smaller value (ByzFL leaves them to numpy's argpartition). Requires n > 2f.
    */
-  public static final class Meamed implements RuleImpl {
-    @Override
-    public String name() {
-      return "meamed";
-    }
-
-    @Override
-    public boolean needsGram() {
-      return false;
-    }
-
-    @Override
-    public boolean coordinateWiseOverInputs() {
-      return true;
-    }
-
-    @Override
-    public void checkPreconditions(int m, int f) {
-      Checks.nGreaterThan2f("meamed", m, f);
+  public static final class Meamed extends Base {
+    public Meamed() {
+      super("meamed");
     }
 
     @Override
