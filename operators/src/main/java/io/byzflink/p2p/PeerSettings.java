@@ -23,6 +23,8 @@ import java.util.SplittableRandom;
  * @param dissensusScale epsilon of the dissensus lie
  * @param linkSpeedLow lower end of the simulated link speeds in MB/s, NaN when links are not simulated
  * @param linkSpeedHigh upper end of the simulated link speeds in MB/s
+ * @param robustCopies with a robust {@code nodePlan}, the pull protocols pull every layer from at
+ *     least this many peers (0: twice the fewest the rule accepts; see {@link PullPlanner})
  */
 public record PeerSettings(
         JobSettings job,
@@ -36,7 +38,8 @@ public record PeerSettings(
         boolean dissensus,
         double dissensusScale,
         double linkSpeedLow,
-        double linkSpeedHigh)
+        double linkSpeedHigh,
+        int robustCopies)
         implements Serializable {
 
     /** The seed of node {@code node}'s initial model. */

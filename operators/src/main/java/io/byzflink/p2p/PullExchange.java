@@ -154,7 +154,7 @@ final class PullExchange {
      */
     private static void merge(PeerNodeLogic n, float[][] next, List<List<float[]>> pulled) {
         AggregationPlan plan = n.s.nodePlan();
-        boolean plainMean = plan.preAggregators().isEmpty() && "mean".equals(plan.rule().name());
+        boolean plainMean = !mergesRobustly(n);
         for (int l = 0; l < next.length; l++) {
             List<float[]> copies = pulled.get(l);
             if (plainMean || copies.isEmpty()) {
@@ -176,6 +176,28 @@ final class PullExchange {
                 // the own layer stays
             }
         }
+    }
+
+    /** True when the node merges layers with a robust rule rather than MPLS's plain mean. */
+    static boolean mergesRobustly(PeerNodeLogic n) {
+        AggregationPlan plan = n.s.nodePlan();
+        return !plan.preAggregators().isEmpty() || !"mean".equals(plan.rule().name());
+    }
+
+    /**
+     * Copies of a layer the node's rule needs besides the node's own layer (the fewest inputs its
+     * preconditions accept, minus one), at most {@code peers}.
+     */
+    static int copiesNeeded(PeerNodeLogic n, int peers) {
+        for (int inputs = 1; inputs <= peers + 1; inputs++) {
+            try {
+                n.s.nodePlan().checkInputs(inputs);
+                return inputs - 1;
+            } catch (IllegalArgumentException tooFew) {
+                // try one more
+            }
+        }
+        return peers;
     }
 
     /** A neighbour asks for layers of its round {@code c.getRound()}. */

@@ -75,6 +75,34 @@ class ByzantinePullTest {
         }
     }
 
+    /**
+     * With a robust merge every layer comes from at least as many peers as the rule needs (by
+     * default twice that: 4 copies for a trimmed mean with f = 1, all 4 peers here), so the
+     * liar's copy is trimmed: every honest model stays within the honest models' range,
+     * coordinate by coordinate. Without the top-up MPLS pulls each layer from the liar alone.
+     */
+    @Test
+    void mplsWithARobustMergeTopsUpEachLayerSoTheLieIsTrimmed() {
+        InMemoryPeers net = run(Protocol.MPLS, "trimmed-mean", 1);
+        for (int i = 0; i < 4; i++) {
+            for (int l = 0; l < 2; l++) {
+                int layer = l;
+                int node = i;
+                long askers = java.util.stream.IntStream.range(0, 5).filter(j -> j != node)
+                        .filter(j -> java.util.Arrays.stream(net.pullList(node, j, 0)).anyMatch(x -> x == layer)).count();
+                assertThat(askers).as("node %d layer %d pulled from", i, l).isGreaterThanOrEqualTo(2);
+            }
+            float[][] after = net.modelAfter(i, 0);
+            for (int l = 0; l < 2; l++) {
+                for (int k = 0; k < after[l].length; k++) {
+                    // honest node j trained to init + j + 1, j = 0..3
+                    assertThat((double) after[l][k]).as("node %d layer %d coordinate %d", i, l, k)
+                            .isBetween(init(k) + 1 - 1e-5, init(k) + 4 + 1e-5);
+                }
+            }
+        }
+    }
+
     /** MPLS: node 4 claims every layer changed enormously, so every honest node plans to pull from it. */
     @Test
     void mplsScoreInflationMakesEveryHonestNodePullFromTheLiar() {

@@ -27,7 +27,7 @@ class DissensusTest {
                 AttackRegistry.create("sign-flip", Map.of(), plan), plan, 1_000);
         double eps = 2.0;
         PeerSettings s = new PeerSettings(base.job(), Topologies.parse("complete", 4, InMemoryPeers.SEED), Protocol.GOSSIP, plan,
-                true, 1_000, 0.5, 0.5, true, eps, Double.NaN, Double.NaN);
+                true, 1_000, 0.5, 0.5, true, eps, Double.NaN, Double.NaN, 0);
         InMemoryPeers net = new InMemoryPeers(s);
         net.startAll();
         assertThat(net.run()).isTrue();

@@ -76,7 +76,7 @@ final class InMemoryPeers {
             AggregationPlan plan, long timeoutMs) {
         Topology t = Topologies.parse(topology, honest + byzantine, SEED);
         return new PeerSettings(job(rounds, honest, byzantine, attack, plan), t, protocol, plan, true, timeoutMs,
-                0.5, 0.5, false, 0.0, Double.NaN, Double.NaN);
+                0.5, 0.5, false, 0.0, Double.NaN, Double.NaN, 0);
     }
 
     static PeerSettings settings(Protocol protocol, String topology, int nodes, int rounds, long timeoutMs) {

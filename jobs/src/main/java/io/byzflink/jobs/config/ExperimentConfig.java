@@ -287,7 +287,7 @@ public final class ExperimentConfig implements Serializable {
             plan = AggregationPlan.of(plan.preAggregators(), RuleSpec.of("monna", params), plan.f());
         }
         return new PeerSettings(job, topology(), protocol, plan, "shared".equals(get(P2P_INIT)), get(P2P_TIMEOUT), get(MPLS_TAU1), get(MPLS_TAU2),
-                get(P2P_DISSENSUS), get(P2P_DISSENSUS_SCALE), speeds[0], speeds[1]);
+                get(P2P_DISSENSUS), get(P2P_DISSENSUS_SCALE), speeds[0], speeds[1], get(P2P_ROBUST_COPIES));
     }
 
     /** p2p.link-speed as [low, high] MB/s, NaNs when empty. */

@@ -137,6 +137,10 @@ public final class ExperimentOptions {
     public static final ConfigOption<Long> P2P_TIMEOUT = key("p2p.timeout-ms").longType().defaultValue(60_000L)
             .withDescription("How long a node waits for its neighbours in one phase of a round before going on without "
                     + "the missing ones (counted as missing).");
+    public static final ConfigOption<Integer> P2P_ROBUST_COPIES = key("p2p.robust-copies").intType().defaultValue(0)
+            .withDescription("Pull protocols with a robust aggregation.rule: pull every layer from at least this many neighbours "
+                    + "(0: twice the fewest copies the rule accepts besides the node's own layer, e.g. 4 for a trimmed mean "
+                    + "with f = 1), the extra ones by link speed; fewer and one peer inflating its MPLS scores decides the merge.");
     public static final ConfigOption<Boolean> P2P_DISSENSUS = key("p2p.dissensus").booleanType().defaultValue(false)
             .withDescription("Gossip only: Byzantine nodes send each neighbour j its own lie x_j + eps (x_j - mean of what they saw) "
                     + "instead of attack.name's single forged model.");
@@ -212,6 +216,7 @@ public final class ExperimentOptions {
             Checked.oneOf(P2P_PROTOCOL, Protocol.NAMES),
             Checked.oneOf(P2P_INIT, List.of("independent", "shared")),
             Checked.atLeast(P2P_TIMEOUT, 1L),
+            Checked.atLeast(P2P_ROBUST_COPIES, 0),
             Checked.any(P2P_DISSENSUS),
             Checked.atLeast(P2P_DISSENSUS_SCALE, 0.0),
             Checked.atLeast(MPLS_TAU1, 0.0),
