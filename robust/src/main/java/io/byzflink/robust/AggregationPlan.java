@@ -10,6 +10,7 @@ import io.byzflink.robust.core.RuleContext;
 import io.byzflink.robust.core.RuleImpl;
 import io.byzflink.robust.kernel.FusedSortGuard;
 import io.byzflink.robust.kernel.Kernels;
+import io.byzflink.robust.kernel.NativeCoordinateWise;
 import io.byzflink.robust.rules.Dnc;
 import io.byzflink.robust.rules.Monna;
 import java.io.ObjectStreamException;
@@ -689,6 +690,13 @@ public final class AggregationPlan implements Serializable {
    */
   private boolean combineCoordinateWise(Solution s, float[][] rows, float[] out,
       double[] attribution, boolean checkFinite) {
+    if (attribution == null && s.mixing() == null) {
+      int done = NativeCoordinateWise.aggregate(rows, s.rowInputs(), s.rows(), 0, out.length,
+          nativeRule(s.coordinateRule()), s.coordinateParam(), out, 0);
+      if (done == 1 || (done == 0 && checkFinite)) {
+        return done == 1;
+      }
+    }
     boolean fusable = attribution == null && s.mixing() == null && s.rows() >= CW_BLOCKED_MIN_ROWS;
     if (!fusable || !FusedSortGuard.fusedAllowed()) {
       return combineCoordinateWise(s, rows, out, attribution, checkFinite, false);
@@ -705,6 +713,17 @@ public final class AggregationPlan implements Serializable {
       FusedSortGuard.trial(fusedNanos, System.nanoTime() - t1, Arrays.equals(out, unfused));
     }
     return done;
+  }
+
+  private static int nativeRule(CoordinateRule rule) {
+    switch (rule) {
+      case MEDIAN:
+        return NativeCoordinateWise.MEDIAN;
+      case TRIMMED_MEAN:
+        return NativeCoordinateWise.TRIMMED_MEAN;
+      default:
+        return NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN;
+    }
   }
 
   /** Phase C for coordinate-wise rules, with the fused register kernels when {@code fusedAllowed}. */

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.byzflink.robust.kernel.FusedSortGuard;
+import io.byzflink.robust.kernel.NativeCoordinateWise;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link FusedSortGuard}: when trials come, what switches the JVM to the unfused path, and that
- * both paths give the reference aggregate (the trials compare them on every call here).
+ * both paths give the reference aggregate (the trials compare them on every call here). Runs
+ * with the native kernel off (the guard is about the Java kernels; see the robust pom).
  */
 class FusedSortGuardTest {
 
@@ -64,6 +66,9 @@ class FusedSortGuardTest {
   /** Every call a trial: both paths run on each input and must agree bit for bit, and equal the reference. */
   @Test
   void bothPathsGiveTheReferenceAggregate() {
+    assertThat(NativeCoordinateWise.available())
+        .as("the guard watches the Java kernels: run with -Dbyzflink.native=false (surefire's java-kernels run)")
+        .isFalse();
     FusedSortGuard.reset(0);
     int calls = 0;
     for (String rule : new String[] {"median", "trimmed-mean", "meamed"}) {
