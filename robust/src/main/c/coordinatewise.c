@@ -48,9 +48,22 @@ static inline void store_pd(float *out, __mmask16 lanes, __m512d lo, __m512d hi)
   _mm512_mask_storeu_ps(out, lanes, r);
 }
 
-/* Loads coordinates [t, t+16) of the m rows as keys into v[0..m), pads v[m..width) with the
-   largest key, prefetches a slice of the next chunk; returns the lanes holding NaN or infinity. */
-static inline __mmask16 load_block(const float *const *rows, int m, int width, long t, long len,
+/* Prefetches a slice of the chunk after the one holding t: over the blocks of a chunk, every
+   line of the next chunk, row after row. */
+static inline void prefetch_next(const float *const *rows, int m, long t, long len) {
+  long next = t - t % CHUNK + CHUNK;
+  int lines = CHUNK / 16;
+  for (int q = (int) (t % CHUNK / 16) * m, end = q + m; q < end; q++) {
+    long at = next + (long) (q % lines) * 16;
+    if (at < len) {
+      _mm_prefetch((const char *) (rows[q / lines] + at), _MM_HINT_T1);
+    }
+  }
+}
+
+/* Loads coordinates [t, t+16) of the m rows as keys into v[0..m) and pads v[m..width) with the
+   largest key; returns the lanes holding NaN or infinity. */
+static inline __mmask16 load_keys(const float *const *rows, int m, int width, long t,
     __mmask16 lanes, __m512i *v) {
   const __m512i exponent = _mm512_set1_epi32(0x7f800000);
   __mmask16 bad = 0;
@@ -61,14 +74,6 @@ static inline __mmask16 load_block(const float *const *rows, int m, int width, l
   }
   for (int i = m; i < width; i++) {
     v[i] = _mm512_set1_epi32(INT32_MAX);
-  }
-  long next = t - t % CHUNK + CHUNK;
-  int lines = CHUNK / 16;
-  for (int q = (int) (t % CHUNK / 16) * m, end = q + m; q < end; q++) {
-    long at = next + (long) (q % lines) * 16;
-    if (at < len) {
-      _mm_prefetch((const char *) (rows[q / lines] + at), _MM_HINT_T1);
-    }
   }
   return bad;
 }
@@ -95,7 +100,9 @@ static inline void range_mean(const __m512i *v, int first, int count, float *out
 /* Mean of the keep sorted values closest to the median, ties to the smaller value
    (Kernels#sortedClosestToMedianMean, keep >= m - keep): the window is [lo, lo + keep) with
    lo = 1 + the last j < drop where |x_j - med| > |x_{j+keep} - med|; summed as rows
-   [drop, keep) then, for j < drop, row j if lo <= j else row j + keep. */
+   [drop, keep) then, for j < drop, row j if lo <= j else row j + keep. Row j lies below the
+   median and row j + keep above it, so the distances are med - x_j and x_{j+keep} - med, the
+   same doubles as the absolute values (x - med is exactly -(med - x)). */
 static inline void closest_to_median_mean(const __m512i *v, int m, int keep, float *out,
     __mmask16 lanes) {
   int drop = m - keep;
@@ -105,7 +112,6 @@ static inline void closest_to_median_mean(const __m512i *v, int m, int keep, flo
   __m512d half = _mm512_set1_pd(0.5);
   __m512d med_lo = _mm512_mul_pd(_mm512_add_pd(low_pd(a), low_pd(b)), half);
   __m512d med_hi = _mm512_mul_pd(_mm512_add_pd(high_pd(a), high_pd(b)), half);
-  __m512d abs_mask = _mm512_castsi512_pd(_mm512_set1_epi64(INT64_MAX));
   __mmask8 beyond_lo = 0, beyond_hi = 0; /* lanes where some j' >= j has the low end farther */
   for (int j = drop - 1; j >= 0; j--) {
     __m512 x = value_of(v[j]), y = value_of(v[j + keep]);
@@ -114,10 +120,8 @@ static inline void closest_to_median_mean(const __m512i *v, int m, int keep, flo
     ends[1][j] = xh;
     ends[2][j] = yl;
     ends[3][j] = yh;
-    beyond_lo |= _mm512_cmp_pd_mask(_mm512_and_pd(_mm512_sub_pd(xl, med_lo), abs_mask),
-        _mm512_and_pd(_mm512_sub_pd(yl, med_lo), abs_mask), _CMP_GT_OQ);
-    beyond_hi |= _mm512_cmp_pd_mask(_mm512_and_pd(_mm512_sub_pd(xh, med_hi), abs_mask),
-        _mm512_and_pd(_mm512_sub_pd(yh, med_hi), abs_mask), _CMP_GT_OQ);
+    beyond_lo |= _mm512_cmp_pd_mask(_mm512_sub_pd(med_lo, xl), _mm512_sub_pd(yl, med_lo), _CMP_GT_OQ);
+    beyond_hi |= _mm512_cmp_pd_mask(_mm512_sub_pd(med_hi, xh), _mm512_sub_pd(yh, med_hi), _CMP_GT_OQ);
     take_low[j] = (__mmask8) ~beyond_lo;
     take_high[j] = (__mmask8) ~beyond_hi;
   }
@@ -133,16 +137,6 @@ static inline void closest_to_median_mean(const __m512i *v, int m, int keep, flo
     hi = _mm512_add_pd(hi, _mm512_mask_blend_pd(take_high[j], ends[3][j], ends[1][j]));
   }
   store_pd(out, lanes, _mm512_mul_pd(lo, inv), _mm512_mul_pd(hi, inv));
-}
-
-static inline void read_off(const __m512i *v, int m, int kind, int param, float *out, __mmask16 lanes) {
-  if (kind == KIND_MEDIAN) {
-    median(v, m, out, lanes);
-  } else if (kind == KIND_TRIMMED_MEAN) {
-    range_mean(v, param, m - 2 * param, out, lanes);
-  } else {
-    closest_to_median_mean(v, m, param, out, lanes);
-  }
 }
 
 /* Coordinates in the first block so that the later ones start on a cache line in most rows: a
@@ -161,8 +155,8 @@ static inline long first_step(const float *const *rows, int m, long len) {
 }
 
 /* One function per network width W (rows m in (W - 8, W]): blocks of 16 coordinates, each
-   loaded, sorted (only the middle for a median) and read off. Returns the lanes that saw a
-   non-finite value. */
+   loaded, sorted (only the middle for a median) and read off. Returns the
+   lanes that saw a non-finite value. */
 #define BLOCK_LOOP(W)                                                                         \
   static __attribute__((noinline)) __mmask16 blocks##W(const float *const *rows, int m,      \
       long len, int kind, int param, float *out) {                                           \
@@ -172,13 +166,19 @@ static inline long first_step(const float *const *rows, int m, long len) {
     for (long t = 0; t < len; t += step, step = 16) {                                        \
       long count = len - t < step ? len - t : step;                                          \
       __mmask16 lanes = (__mmask16) ((1u << count) - 1);                                     \
-      bad |= load_block(rows, m, W, t, len, lanes, v);                                       \
+      prefetch_next(rows, m, t, len);                                                        \
+      bad |= load_keys(rows, m, W, t, lanes, v);                                             \
       if (kind == KIND_MEDIAN) {                                                             \
         byz_middle##W(v);                                                                    \
+        median(v, m, out + t, lanes);                                                        \
       } else {                                                                               \
         byz_sort##W(v);                                                                      \
+        if (kind == KIND_TRIMMED_MEAN) {                                                     \
+          range_mean(v, param, m - 2 * param, out + t, lanes);                               \
+        } else {                                                                             \
+          closest_to_median_mean(v, m, param, out + t, lanes);                               \
+        }                                                                                    \
       }                                                                                      \
-      read_off(v, m, kind, param, out + t, lanes);                                           \
     }                                                                                        \
     return bad;                                                                              \
   }
