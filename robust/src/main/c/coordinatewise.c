@@ -98,7 +98,7 @@ static inline void range_mean(const __m512i *v, int first, int count, float *out
 }
 
 /* Mean of the keep sorted values closest to the median, ties to the smaller value
-   (Kernels#sortedClosestToMedianMean, keep >= m - keep): the window is [lo, lo + keep) with
+   (Kernels#sortedClosestToMedianMean), when keep >= m - keep: the window is [lo, lo + keep) with
    lo = 1 + the last j < drop where |x_j - med| > |x_{j+keep} - med|; summed as rows
    [drop, keep) then, for j < drop, row j if lo <= j else row j + keep. Row j lies below the
    median and row j + keep above it, so the distances are med - x_j and x_{j+keep} - med, the
@@ -135,6 +135,40 @@ static inline void closest_to_median_mean(const __m512i *v, int m, int keep, flo
   for (int j = 0; j < drop; j++) {
     lo = _mm512_add_pd(lo, _mm512_mask_blend_pd(take_low[j], ends[2][j], ends[0][j]));
     hi = _mm512_add_pd(hi, _mm512_mask_blend_pd(take_high[j], ends[3][j], ends[1][j]));
+  }
+  store_pd(out, lanes, _mm512_mul_pd(lo, inv), _mm512_mul_pd(hi, inv));
+}
+
+/* The same when keep < m - keep (Bulyan keeps theta - 2f of theta): lo as above, but both ends
+   of a pair may lie on one side of the median, so with absolute values; the window is summed in
+   row order (Java adds 0.0 for the rows outside a lane's window, which leaves the sum as a masked
+   add does: the running sum starts at +0.0 and is never -0.0). */
+static inline void closest_to_median_mean_narrow(const __m512i *v, int m, int keep, float *out,
+    __mmask16 lanes) {
+  int drop = m - keep;
+  __m512 a = value_of(v[(m - 1) / 2]), b = value_of(v[m / 2]);
+  __m512d half = _mm512_set1_pd(0.5);
+  __m512d med_lo = _mm512_mul_pd(_mm512_add_pd(low_pd(a), low_pd(b)), half);
+  __m512d med_hi = _mm512_mul_pd(_mm512_add_pd(high_pd(a), high_pd(b)), half);
+  __m512d lo_lo = _mm512_setzero_pd(), lo_hi = _mm512_setzero_pd();
+  for (int j = 0; j < drop; j++) {
+    __m512 x = value_of(v[j]), y = value_of(v[j + keep]);
+    __m512d next = _mm512_set1_pd(j + 1);
+    lo_lo = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_abs_pd(_mm512_sub_pd(low_pd(x), med_lo)),
+        _mm512_abs_pd(_mm512_sub_pd(low_pd(y), med_lo)), _CMP_GT_OQ), lo_lo, next);
+    lo_hi = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_abs_pd(_mm512_sub_pd(high_pd(x), med_hi)),
+        _mm512_abs_pd(_mm512_sub_pd(high_pd(y), med_hi)), _CMP_GT_OQ), lo_hi, next);
+  }
+  __m512d inv = _mm512_set1_pd(1.0 / keep);
+  __m512d lo = _mm512_setzero_pd(), hi = _mm512_setzero_pd();
+  for (int r = 0; r < m; r++) {
+    __m512 x = value_of(v[r]);
+    __m512d row = _mm512_set1_pd(r), before = _mm512_set1_pd(r - keep);
+    /* lo <= r < lo + keep */
+    __mmask8 in_lo = _mm512_cmp_pd_mask(lo_lo, row, _CMP_LE_OQ) & _mm512_cmp_pd_mask(before, lo_lo, _CMP_LT_OQ);
+    __mmask8 in_hi = _mm512_cmp_pd_mask(lo_hi, row, _CMP_LE_OQ) & _mm512_cmp_pd_mask(before, lo_hi, _CMP_LT_OQ);
+    lo = _mm512_mask_add_pd(lo, in_lo, lo, low_pd(x));
+    hi = _mm512_mask_add_pd(hi, in_hi, hi, high_pd(x));
   }
   store_pd(out, lanes, _mm512_mul_pd(lo, inv), _mm512_mul_pd(hi, inv));
 }
@@ -176,7 +210,11 @@ static inline long first_step(const float *const *rows, int m, long len) {
         if (kind == KIND_TRIMMED_MEAN) {                                                     \
           range_mean(v, param, m - 2 * param, out + t, lanes);                               \
         } else {                                                                             \
-          closest_to_median_mean(v, m, param, out + t, lanes);                               \
+          if (2 * param >= m) {                                                              \
+            closest_to_median_mean(v, m, param, out + t, lanes);                             \
+          } else {                                                                           \
+            closest_to_median_mean_narrow(v, m, param, out + t, lanes);                      \
+          }                                                                                  \
         }                                                                                    \
       }                                                                                      \
     }                                                                                        \

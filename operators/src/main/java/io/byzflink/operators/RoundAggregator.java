@@ -3,6 +3,7 @@ package io.byzflink.operators;
 import io.byzflink.robust.AggregationPlan;
 import io.byzflink.robust.Solution;
 import io.byzflink.robust.kernel.FusedSortGuard;
+import io.byzflink.robust.kernel.NativeCoordinateWise;
 import io.byzflink.serde.avro.TensorChunk;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -72,6 +73,8 @@ public class RoundAggregator extends KeyedProcessFunction<Long, TensorChunk, Ten
         unsolvable = getRuntimeContext().getMetricGroup().counter("unsolvableChunks");
         // JVM-wide: 0 once FusedSortGuard has switched this task manager to the unfused sort.
         getRuntimeContext().getMetricGroup().<Integer, Gauge<Integer>>gauge("fusedSort", () -> FusedSortGuard.fusedAllowed() ? 1 : 0);
+        // 1 when the coordinate-wise rules run the native AVX-512 kernel on this task manager.
+        getRuntimeContext().getMetricGroup().<Integer, Gauge<Integer>>gauge("nativeKernel", () -> NativeCoordinateWise.available() ? 1 : 0);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class NativeCoordinateWise {
   public static final int MEDIAN = 0;
   /** Mean of sorted rows [param, m - param). */
   public static final int TRIMMED_MEAN = 1;
-  /** Mean of the param values closest to the median (param >= m - param). */
+  /** Mean of the param values closest to the median (1 &lt;= param &lt;= m; Bulyan keeps fewer than half). */
   public static final int CLOSEST_TO_MEDIAN_MEAN = 2;
   /** Most rows the native kernel takes (its largest sorting network has 128 wires). */
   public static final int MAX_ROWS = 128;
@@ -64,7 +64,7 @@ public final class NativeCoordinateWise {
    * @param param rows dropped per side (trimmed mean) or values kept (mean around the median)
    * @return 1 when done with every value finite; 0 when a value read was NaN or infinite (out is
    *     then incomplete); -1 when the native kernel cannot take this call (not available, too
-   *     many rows, parameters outside the fast path): nothing was written
+   *     many rows, parameters out of range): nothing was written
    * @throws IndexOutOfBoundsException if a row or out is shorter than the range
    */
   public static int aggregate(float[][] rows, int[] sel, int m, int from, int len, int rule,
@@ -93,7 +93,7 @@ public final class NativeCoordinateWise {
       case TRIMMED_MEAN:
         return param >= 0 && 2 * param < m;
       case CLOSEST_TO_MEDIAN_MEAN:
-        return param <= m && 2 * param >= m;
+        return param >= 1 && param <= m;
       default:
         return false;
     }

@@ -46,6 +46,7 @@ class NativeCoordinateWiseTest {
         check(x, sel, m, len, NativeCoordinateWise.MEDIAN, 0);
         check(x, sel, m, len, NativeCoordinateWise.TRIMMED_MEAN, f);
         check(x, sel, m, len, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, m - f);
+        check(x, sel, m, len, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, 1 + rnd.nextInt(m)); // Bulyan keeps fewer than half
       }
     }
   }
@@ -102,7 +103,8 @@ class NativeCoordinateWiseTest {
     float[] out = new float[20];
     assertThat(NativeCoordinateWise.aggregate(x, all, 129, 0, 20, NativeCoordinateWise.MEDIAN, 0, out, 0)).isEqualTo(-1);
     assertThat(NativeCoordinateWise.aggregate(x, all, 10, 0, 20, NativeCoordinateWise.TRIMMED_MEAN, 5, out, 0)).isEqualTo(-1);
-    assertThat(NativeCoordinateWise.aggregate(x, all, 10, 0, 20, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, 4, out, 0)).isEqualTo(-1);
+    assertThat(NativeCoordinateWise.aggregate(x, all, 10, 0, 20, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, 0, out, 0)).isEqualTo(-1);
+    assertThat(NativeCoordinateWise.aggregate(x, all, 10, 0, 20, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, 11, out, 0)).isEqualTo(-1);
     assertThat(out).containsOnly(0f);
     assertThatThrownBy(() -> NativeCoordinateWise.aggregate(x, all, 10, 5, 16, NativeCoordinateWise.MEDIAN, 0, out, 0))
         .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("range ends at 21");
@@ -145,12 +147,18 @@ class NativeCoordinateWiseTest {
             lo = j + 1;
           }
         }
-        double sum = 0; // the kernels' order: rows [drop, keep), then the chosen end rows
-        for (int r = drop; r < keep; r++) {
-          sum += col[r];
-        }
-        for (int j = 0; j < drop; j++) {
-          sum += lo <= j ? col[j] : col[j + keep];
+        double sum = 0;
+        if (keep >= drop) { // the kernels' order: rows [drop, keep), then the chosen end rows
+          for (int r = drop; r < keep; r++) {
+            sum += col[r];
+          }
+          for (int j = 0; j < drop; j++) {
+            sum += lo <= j ? col[j] : col[j + keep];
+          }
+        } else { // the window in row order
+          for (int r = lo; r < lo + keep; r++) {
+            sum += col[r];
+          }
         }
         out[t] = (float) (sum * (1.0 / keep));
       }
