@@ -2,6 +2,7 @@ package io.byzflink.robust;
 
 import io.byzflink.robust.io.Npy;
 import io.byzflink.robust.kernel.Kernels;
+import io.byzflink.robust.kernel.NativeCoordinateWise;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,12 +84,17 @@ public final class AggregateTool {
    */
   public record BenchRecord(String rule, double medianMs, double readPassMs, double gramMs,
       String error) {
-    /** {@code {"rule":..,"median_ms":..,"read_pass_ms":..,"gram_ms":..}} (plus "error"). */
+    /**
+     * {@code {"rule":..,"median_ms":..,"read_pass_ms":..,"gram_ms":..,"kernels":..}} (plus
+     * "error"); kernels names the Java kernels and whether the native coordinate-wise one ran.
+     */
     public String toJson() {
       StringBuilder sb = new StringBuilder("{\"rule\":\"").append(rule).append("\"");
       sb.append(",\"median_ms\":").append(num(medianMs));
       sb.append(",\"read_pass_ms\":").append(num(readPassMs));
       sb.append(",\"gram_ms\":").append(num(gramMs));
+      sb.append(",\"kernels\":\"").append(Kernels.get().name())
+          .append(NativeCoordinateWise.available() ? " + native avx-512" : "").append('"');
       if (error != null) {
         sb.append(",\"error\":\"").append(error.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
       }
