@@ -94,7 +94,8 @@ public final class AggregateTool {
       sb.append(",\"read_pass_ms\":").append(num(readPassMs));
       sb.append(",\"gram_ms\":").append(num(gramMs));
       sb.append(",\"kernels\":\"").append(Kernels.get().name())
-          .append(NativeCoordinateWise.available() ? " + native avx-512" : "").append('"');
+          .append(NativeCoordinateWise.available() ? " + " + NativeCoordinateWise.status() : "")
+          .append('"');
       if (error != null) {
         sb.append(",\"error\":\"").append(error.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
       }

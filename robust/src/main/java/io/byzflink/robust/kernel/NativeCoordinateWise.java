@@ -9,20 +9,22 @@ import java.util.Locale;
 
 /**
  * Phase C of the coordinate-wise rules (median, trimmed mean, mean around the median) in native
- * code: {@code src/main/c/coordinatewise.c}, AVX-512, bundled in the jar for Linux x86-64 and
- * loaded through JNI when the CPU has AVX-512 (F, BW, DQ, VL).
+ * code: {@code src/main/c/coordinatewise.c}, bundled in the jar for Linux x86-64 and loaded
+ * through JNI, in two builds chosen from the CPU: AVX-512 (F, BW, DQ, VL; 16 coordinates per
+ * block) and AVX2 (8 per block). Without AVX2, on other systems, or with the system property
+ * {@code byzflink.native=false}, the Java kernels run; {@code byzflink.native.isa=avx2} caps the
+ * choice at AVX2 (to test or compare it on an AVX-512 machine).
  *
  * <p>Why: in Java the sort either passes through a buffer in cache several times (each pass costs
  * about 1.5 read passes on the machines measured) or, in kernels large enough to stay in
  * registers, is compiled badly by JDK 17's C2 (see {@link FusedSortGuard}). The native kernel
- * reads each block of 16 coordinates of all rows once, straight into the 32 vector registers,
+ * reads each block of coordinates of all rows once, straight into the vector registers,
  * sorts it there with Batcher's network (padding rows removed, only the middle for a median) and
  * reads the rule off: about 3-4 read passes in all where the Java kernels take 5-10.
  *
  * <p>Results are bit for bit those of the Java kernels (same int keys, so the same sorted order;
  * the same double additions in the same order), so a run gives the same aggregate with or without
- * it. Set the system property {@code byzflink.native=false} to use the Java kernels; {@link
- * #status()} says which is in use and why.
+ * it. {@link #status()} says which kernel is in use and why.
  *
  * <p>Inputs: at most {@link #MAX_ROWS} rows. The calls hold the rows pinned (JNI critical
  * regions), so long calls are cut into segments of {@link #SEGMENT} coordinates to keep
@@ -51,7 +53,7 @@ public final class NativeCoordinateWise {
     return AVAILABLE;
   }
 
-  /** "native avx-512", or why the Java kernels are used (for logs and reports). */
+  /** "native avx-512", "native avx2", or why the Java kernels are used (for logs and reports). */
   public static String status() {
     return STATUS;
   }
@@ -133,16 +135,22 @@ public final class NativeCoordinateWise {
       file.toFile().deleteOnExit();
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       System.load(file.toAbsolutePath().toString());
-      if (!cpuSupported0()) {
-        return "java kernels (this CPU lacks AVX-512 F/BW/DQ/VL)";
+      boolean capped = "avx2".equalsIgnoreCase(System.getProperty("byzflink.native.isa", ""));
+      switch (select0(capped ? 1 : 2)) {
+        case 2:
+          return "native avx-512";
+        case 1:
+          return "native avx2";
+        default:
+          return "java kernels (this CPU has neither AVX-512 F/BW/DQ/VL nor AVX2)";
       }
-      return "native avx-512";
     } catch (IOException | LinkageError | SecurityException e) {
       return "java kernels (native kernel not loaded: " + e + ")";
     }
   }
 
-  private static native boolean cpuSupported0();
+  /** Selects the best instruction set of this CPU up to {@code most} (2 AVX-512, 1 AVX2); 0 none. */
+  private static native int select0(int most);
 
   private static native int aggregate0(float[][] rows, int[] sel, int m, int from, int len,
       int rule, int param, float[] out, int outFrom);
