@@ -25,6 +25,9 @@
 #define MAX_ROWS 128
 /* Coordinates per prefetch chunk (see prefetch_next). */
 #define CHUNK 256
+/* How a network (sorting_networks.h) loads wire i: row i's keys, or padding above the m rows. */
+#define LOAD_PARAMS const float *const *rows, int m, long t, int count, unsigned *bad
+#define LOAD(i) ((i) < m ? NAME(load_key)(rows[i] + t, count, bad) : NAME(set1)(INT32_MAX))
 #define NAME(x) NAME_(x, ISA)
 #define NAME_(x, isa) NAME__(x, isa)
 #define NAME__(x, isa) x##_##isa
@@ -75,6 +78,13 @@ static inline VD NAME(add_where)(VD acc, DM m, VD x) { return _mm512_mask_add_pd
 static inline void NAME(store_lanes)(float *out, int count, VD lo, VD hi) {
   __m512 r = _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi), 1);
   _mm512_mask_storeu_ps(out, NAME(lanes)(count), r);
+}
+
+/* Lanes [0, count) of p as keys, the non-finite lanes or'ed into *bad. */
+static inline VI NAME(load_key)(const float *p, int count, unsigned *bad) {
+  VI x = NAME(load_lanes)(p, count);
+  *bad |= NAME(nonfinite_lanes)(x);
+  return NAME(key_of)(x);
 }
 
 #include "sorting_networks.h"
@@ -143,6 +153,13 @@ static inline void NAME(store_lanes)(float *out, int count, VD lo, VD hi) {
     VI live = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     _mm256_maskstore_ps(out, live, r);
   }
+}
+
+/* Lanes [0, count) of p as keys, the non-finite lanes or'ed into *bad. */
+static inline VI NAME(load_key)(const float *p, int count, unsigned *bad) {
+  VI x = NAME(load_lanes)(p, count);
+  *bad |= NAME(nonfinite_lanes)(x);
+  return NAME(key_of)(x);
 }
 
 #include "sorting_networks.h"

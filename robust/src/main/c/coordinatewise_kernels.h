@@ -7,7 +7,7 @@
  * and the operations used below (load_lanes, nonfinite_lanes, key_of, ..., store_lanes). Blocks
  * of LANES coordinates of all m rows are loaded straight into registers as int keys, sorted there
  * by the network for their width (sorting_networks.h), and the rule read off: nothing but the
- * register spills of the network leaves L1.
+ * register spills of the network and the sorted block (for the read-off) leaves registers.
  */
 
 static inline VF NAME(value_of)(VI key) {
@@ -29,34 +29,24 @@ static inline long NAME(first_step)(const float *const *rows, int m, long len) {
   return best == 0 || best > len ? LANES : best;
 }
 
-/* Coordinates [t, t + count) of the m rows as keys into v[0..m), v[m..width) padded with the
-   largest key; returns the lanes holding NaN or infinity (a bit per lane).
-   Also prefetches this block's share of the chunk after the one holding t: over the blocks of a
-   chunk, every cache line of the next chunk, row after row (runs of CHUNK * 4 bytes per row:
-   DRAM pages and the hardware prefetchers like runs, not one vector of each of m rows). The
-   prefetch loop must stay in this function's body: gcc deems a function of prefetches alone
-   free of side effects and deletes the calls to it (seen: no prefetch left, 1.5x slower). */
-static inline unsigned NAME(load_keys)(const float *const *rows, int m, int width, long t,
-    long len, int count, VI *v) {
-  unsigned bad = 0;
-  for (int i = 0; i < m; i++) {
-    VI x = NAME(load_lanes)(rows[i] + t, count);
-    bad |= NAME(nonfinite_lanes)(x);
-    v[i] = NAME(key_of)(x);
-  }
-  for (int i = m; i < width; i++) {
-    v[i] = NAME(set1)(INT32_MAX);
-  }
-  const int lines = CHUNK / 16, blocks = CHUNK / LANES;
+/* Prefetches this block's share of the chunk after the one holding t: over the blocks of a
+   chunk, every cache line of the next chunk, a few whole rows per block (runs of CHUNK * 4
+   bytes per row: DRAM pages and the hardware prefetchers like runs, not one vector of each of m
+   rows). Always inlined: gcc deems a function of prefetches alone free of side effects and
+   deletes calls to it that survive to its interprocedural passes (seen: no prefetch left in the
+   library, 1.5x slower). */
+static inline __attribute__((always_inline)) void NAME(prefetch_next)(const float *const *rows,
+    int m, long t, long len) {
+  const int blocks = CHUNK / LANES;
   long next = t - t % CHUNK + CHUNK;
+  long stop = len - next < CHUNK ? len - next : CHUNK; /* coordinates of the next chunk */
   int b = (int) (t % CHUNK / LANES);
-  for (int q = b * m * lines / blocks, end = (b + 1) * m * lines / blocks; q < end; q++) {
-    long at = next + (long) (q % lines) * 16;
-    if (at < len) {
-      _mm_prefetch((const char *) (rows[q / lines] + at), _MM_HINT_T1);
+  for (int r = b * m / blocks, end = (b + 1) * m / blocks; r < end; r++) {
+    const char *row = (const char *) (rows[r] + next);
+    for (long at = 0; at < stop; at += 16) {
+      _mm_prefetch(row + 4 * at, _MM_HINT_T1);
     }
   }
-  return bad;
 }
 
 static __attribute__((noinline)) void NAME(median)(const VI *v, int m, float *out, int count) {
@@ -156,6 +146,9 @@ static __attribute__((noinline)) void NAME(closest_to_median_mean_narrow)(const 
 /* One function per network width W (rows m in (W - 8, W]): blocks of LANES coordinates, each
    loaded, sorted (only the middle for a median) and read off. Returns the lanes that saw a
    non-finite value. */
+/* One function per network width W (rows m in (W - 8, W]): blocks of LANES coordinates, each
+   loaded straight into the network's wires (padding above m), sorted (only the middle for a
+   median) and read off. Returns the lanes that saw a non-finite value. */
 #define BLOCK_LOOP(W)                                                                          \
   static __attribute__((noinline)) unsigned NAME(blocks##W)(const float *const *rows, int m,  \
       long len, int kind, int param, float *out) {                                            \
@@ -164,12 +157,12 @@ static __attribute__((noinline)) void NAME(closest_to_median_mean_narrow)(const 
     long step = NAME(first_step)(rows, m, len);                                               \
     for (long t = 0; t < len; t += step, step = LANES) {                                      \
       int count = (int) (len - t < step ? len - t : step);                                    \
-      bad |= NAME(load_keys)(rows, m, W, t, len, count, v);                                   \
+      NAME(prefetch_next)(rows, m, t, len);                                                   \
       if (kind == KIND_MEDIAN) {                                                              \
-        NAME(byz_middle##W)(v);                                                               \
+        NAME(byz_middle##W)(rows, m, t, count, &bad, v);                                      \
         NAME(median)(v, m, out + t, count);                                                   \
       } else {                                                                                \
-        NAME(byz_sort##W)(v);                                                                 \
+        NAME(byz_sort##W)(rows, m, t, count, &bad, v);                                        \
         if (kind == KIND_TRIMMED_MEAN) {                                                      \
           NAME(range_mean)(v, param, m - 2 * param, out + t, count);                          \
         } else if (2 * param >= m) {                                                          \

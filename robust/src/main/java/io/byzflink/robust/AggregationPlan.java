@@ -684,9 +684,10 @@ public final class AggregationPlan implements Serializable {
   }
 
   /**
-   * Coordinate-wise phase C. With {@code checkFinite}, also checks that every value it reads is
-   * finite (on the sort's first and last wires when the fused kernel runs, by a scan otherwise)
-   * and returns false at the first chunk where one is not, leaving {@code out} incomplete.
+   * Coordinate-wise phase C: on the native kernel when it can take the call ({@link
+   * NativeCoordinateWise}: same results bit for bit), else on the Java kernels. With {@code
+   * checkFinite}, also checks that every value it reads is finite (on the way, in either) and
+   * returns false when one is not, leaving {@code out} incomplete.
    */
   private boolean combineCoordinateWise(Solution s, float[][] rows, float[] out,
       double[] attribution, boolean checkFinite) {
