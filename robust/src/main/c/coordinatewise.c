@@ -71,6 +71,7 @@ static inline DM NAME(le_pd)(VD a, VD b) { return _mm512_cmp_pd_mask(a, b, _CMP_
 static inline DM NAME(no_lanes)(void) { return 0; }
 static inline DM NAME(or_lanes)(DM a, DM b) { return a | b; }
 static inline DM NAME(and_lanes)(DM a, DM b) { return a & b; }
+static inline int NAME(any_lane)(DM a) { return a != 0; }
 /* m ? a : b */
 static inline VD NAME(select_pd)(DM m, VD a, VD b) { return _mm512_mask_blend_pd(m, b, a); }
 /* m ? acc + x : acc */
@@ -142,6 +143,7 @@ static inline DM NAME(le_pd)(VD a, VD b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ
 static inline DM NAME(no_lanes)(void) { return _mm256_setzero_pd(); }
 static inline DM NAME(or_lanes)(DM a, DM b) { return _mm256_or_pd(a, b); }
 static inline DM NAME(and_lanes)(DM a, DM b) { return _mm256_and_pd(a, b); }
+static inline int NAME(any_lane)(DM a) { return _mm256_movemask_pd(a) != 0; }
 static inline VD NAME(select_pd)(DM m, VD a, VD b) { return _mm256_blendv_pd(b, a, m); }
 /* acc + (m ? x : +0.0): the same bits as a masked add, acc never being -0.0 */
 static inline VD NAME(add_where)(VD acc, DM m, VD x) { return _mm256_add_pd(acc, _mm256_and_pd(x, m)); }

@@ -71,29 +71,30 @@ static __attribute__((noinline)) void NAME(range_mean)(const VI *v, int first, i
 /* Mean of the keep sorted values closest to the median, ties to the smaller value
    (Kernels#sortedClosestToMedianMean), when keep >= m - keep: the window is [lo, lo + keep) with
    lo = 1 + the last j < drop where |x_j - med| > |x_{j+keep} - med|; summed as rows
-   [drop, keep) then, for j < drop, row j if lo <= j else row j + keep. Row j lies below the
-   median and row j + keep above it, so the distances are med - x_j and x_{j+keep} - med, the
-   same doubles as the absolute values (x - med is exactly -(med - x)). */
-static __attribute__((noinline)) void NAME(closest_to_median_mean)(const VI *v, int m, int keep, float *out, int count) {
+   [drop, keep) then, for j < drop, row j if lo <= j else row j + keep.
+   Row j lies below the median and row j + keep above it, so the distances are med - x_j and
+   x_{j+keep} - med (the same doubles as the absolute values: x - med is exactly -(med - x)), the
+   first non-increasing in j and the second non-decreasing: "farther" holds for j < lo and for no
+   j after, so lo > j exactly where it holds, and the scan stops at the first j where it holds in
+   no lane (at once when the outliers sit on one side, as an attack's usually do). */
+static __attribute__((noinline)) void NAME(closest_to_median_mean)(const VI *v, int m, int keep,
+    float *out, int count) {
   int drop = m - keep;
-  VD ends[4][MAX_ROWS / 2]; /* low and high halves of rows j and j + keep, j < drop */
-  DM farther_lo[MAX_ROWS / 2], farther_hi[MAX_ROWS / 2]; /* lanes where lo > j */
+  DM farther_lo[MAX_ROWS / 2], farther_hi[MAX_ROWS / 2]; /* lanes where lo > j, j < decided */
   VF a = NAME(value_of)(v[(m - 1) / 2]), b = NAME(value_of)(v[m / 2]);
   VD half = NAME(set1_pd)(0.5);
   VD med_lo = NAME(mul_pd)(NAME(add_pd)(NAME(low_pd)(a), NAME(low_pd)(b)), half);
   VD med_hi = NAME(mul_pd)(NAME(add_pd)(NAME(high_pd)(a), NAME(high_pd)(b)), half);
-  DM any_lo = NAME(no_lanes)(), any_hi = NAME(no_lanes)();
-  for (int j = drop - 1; j >= 0; j--) {
-    VF x = NAME(value_of)(v[j]), y = NAME(value_of)(v[j + keep]);
-    VD xl = NAME(low_pd)(x), xh = NAME(high_pd)(x), yl = NAME(low_pd)(y), yh = NAME(high_pd)(y);
-    ends[0][j] = xl;
-    ends[1][j] = xh;
-    ends[2][j] = yl;
-    ends[3][j] = yh;
-    any_lo = NAME(or_lanes)(any_lo, NAME(gt_pd)(NAME(sub_pd)(med_lo, xl), NAME(sub_pd)(yl, med_lo)));
-    any_hi = NAME(or_lanes)(any_hi, NAME(gt_pd)(NAME(sub_pd)(med_hi, xh), NAME(sub_pd)(yh, med_hi)));
-    farther_lo[j] = any_lo;
-    farther_hi[j] = any_hi;
+  int decided = 0;
+  for (; decided < drop; decided++) {
+    VF x = NAME(value_of)(v[decided]), y = NAME(value_of)(v[decided + keep]);
+    DM lo = NAME(gt_pd)(NAME(sub_pd)(med_lo, NAME(low_pd)(x)), NAME(sub_pd)(NAME(low_pd)(y), med_lo));
+    DM hi = NAME(gt_pd)(NAME(sub_pd)(med_hi, NAME(high_pd)(x)), NAME(sub_pd)(NAME(high_pd)(y), med_hi));
+    if (!NAME(any_lane)(NAME(or_lanes)(lo, hi))) {
+      break;
+    }
+    farther_lo[decided] = lo;
+    farther_hi[decided] = hi;
   }
   VD inv = NAME(set1_pd)(1.0 / keep);
   VD lo = NAME(set1_pd)(0.0), hi = NAME(set1_pd)(0.0);
@@ -102,9 +103,15 @@ static __attribute__((noinline)) void NAME(closest_to_median_mean)(const VI *v, 
     lo = NAME(add_pd)(lo, NAME(low_pd)(x));
     hi = NAME(add_pd)(hi, NAME(high_pd)(x));
   }
-  for (int j = 0; j < drop; j++) {
-    lo = NAME(add_pd)(lo, NAME(select_pd)(farther_lo[j], ends[2][j], ends[0][j]));
-    hi = NAME(add_pd)(hi, NAME(select_pd)(farther_hi[j], ends[3][j], ends[1][j]));
+  for (int j = 0; j < decided; j++) {
+    VF x = NAME(value_of)(v[j]), y = NAME(value_of)(v[j + keep]);
+    lo = NAME(add_pd)(lo, NAME(select_pd)(farther_lo[j], NAME(low_pd)(y), NAME(low_pd)(x)));
+    hi = NAME(add_pd)(hi, NAME(select_pd)(farther_hi[j], NAME(high_pd)(y), NAME(high_pd)(x)));
+  }
+  for (int j = decided; j < drop; j++) {
+    VF x = NAME(value_of)(v[j]);
+    lo = NAME(add_pd)(lo, NAME(low_pd)(x));
+    hi = NAME(add_pd)(hi, NAME(high_pd)(x));
   }
   NAME(store_lanes)(out, count, NAME(mul_pd)(lo, inv), NAME(mul_pd)(hi, inv));
 }

@@ -46,6 +46,11 @@ public final class NativeCoordinateWise {
   private static final String STATUS = load();
   private static final boolean AVAILABLE = STATUS.startsWith("native");
 
+  static {
+    System.getLogger(NativeCoordinateWise.class.getName())
+        .log(System.Logger.Level.INFO, "coordinate-wise kernel: " + STATUS);
+  }
+
   private NativeCoordinateWise() {}
 
   /** True when the native kernel is loaded and the CPU runs it. */
