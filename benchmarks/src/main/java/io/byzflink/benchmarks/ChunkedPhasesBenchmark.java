@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Phases A, B and C as the Flink operators run them: the vector split in chunks of 64 Ki floats,
  * phase A per chunk on {@code subtasks} threads, partials merged, phase B once, phase C per chunk
  * on the same threads. Compare {@code subtasks=1} with {@code subtasks=2} (target: 1.7x at
- * d = 10,000,000; needs two idle cores).
+ * d = 10,000,000; needs two idle cores). {@code validated=true} runs phase A as {@code GramPhaseA}
+ * does on chunks that passed {@code ValidateUpdates} ({@code partialOfFiniteRows}: no finiteness
+ * scan for coordinate-wise rules); {@code false} scans, as for rows of unknown origin.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +48,9 @@ public class ChunkedPhasesBenchmark {
 
   @Param({"1", "2"})
   public int subtasks;
+
+  @Param({"true", "false"})
+  public boolean validated;
 
   static final int CHUNK = 64 * 1024;
 
@@ -89,7 +94,9 @@ public class ChunkedPhasesBenchmark {
       parts.add(pool.submit(() -> {
         GramPartial acc = null;
         for (int c = sub; c < chunks.length; c += subtasks) {
-          GramPartial p = plan.partial(chunks[c], offsets[c], in.d, null, 7);
+          GramPartial p = validated
+              ? plan.partialOfFiniteRows(chunks[c], offsets[c], in.d, null, 7)
+              : plan.partial(chunks[c], offsets[c], in.d, null, 7);
           acc = acc == null ? p : acc.merge(p);
         }
         return acc;

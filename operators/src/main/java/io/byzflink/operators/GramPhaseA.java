@@ -15,8 +15,9 @@ import org.apache.flink.util.Collector;
  * phase A spreads over all subtasks; the rows themselves go to {@link GramPhaseC} on a separate
  * edge, which keeps the graph acyclic.
  *
- * <p>Input 1: validated update chunks. Input 2: the previous round's aggregate, keyed to the
- * next round (round 0 uses zeros, as ByzFL's first call does).
+ * <p>Input 1: validated update chunks (every value finite, which phase A relies on). Input 2: the
+ * previous round's aggregate, keyed to the next round (round 0 uses zeros, as ByzFL's first call
+ * does).
  */
 public class GramPhaseA extends KeyedCoProcessFunction<Long, TensorChunk, TensorChunk, GramPartialEvent> {
 
@@ -71,7 +72,8 @@ public class GramPhaseA extends KeyedCoProcessFunction<Long, TensorChunk, Tensor
         }
         RoundRows rows = window.rows();
         float[][] refs = RoundRows.references(plan.referenceCount(), window.reference(), rows.rows()[0].length);
-        GramPartial partial = plan.partial(rows.rows(), ids.globalOffset(any), ids.dimension(), refs,
+        // The rows passed ValidateUpdates (finite values only), so phase A skips its finiteness scan.
+        GramPartial partial = plan.partialOfFiniteRows(rows.rows(), ids.globalOffset(any), ids.dimension(), refs,
                 RoundSeeds.of(seed, round));
         out.collect(new GramPartialEvent(round, ids.id(any), partial.toArray(), rows.weights()));
         window.close();

@@ -199,6 +199,26 @@ public final class AggregationPlan implements Serializable {
    */
   public GramPartial partial(float[][] rows, long offset, long totalDim, float[][] refChunks,
       long seed) {
+    return partial(rows, offset, totalDim, refChunks, seed, true);
+  }
+
+  /**
+   * Phase A for rows the caller has already found finite, e.g. update chunks validated on arrival
+   * (the job's {@code ValidateUpdates} rejects any chunk with a NaN or infinite value): the same
+   * partial as {@link #partial(float[][], long, long, float[][], long)} when that holds, without
+   * the rows' finiteness scan that phase A is for the coordinate-wise rules (a read of the whole
+   * chunk, bound by memory bandwidth, which does not grow with subtasks sharing a machine).
+   * Reference chunks are still scanned. A non-finite value in a row despite the promise is then
+   * not rejected but sorted like any value by the coordinate-wise rules (NaN and infinities sort
+   * to the ends, so it reaches the aggregate only where it outnumbers what the rule trims).
+   */
+  public GramPartial partialOfFiniteRows(float[][] rows, long offset, long totalDim,
+      float[][] refChunks, long seed) {
+    return partial(rows, offset, totalDim, refChunks, seed, false);
+  }
+
+  private GramPartial partial(float[][] rows, long offset, long totalDim, float[][] refChunks,
+      long seed, boolean scanRows) {
     int len = checkRows(rows, refChunks);
     if (offset < 0 || totalDim < 0 || offset + len > totalDim) {
       throw new IllegalArgumentException("chunk [" + offset + ", " + (offset + len)
@@ -216,7 +236,7 @@ public final class AggregationPlan implements Serializable {
       k.gramRows(concat(rows, refChunks), n + r, gramNeed.rowsFor(n, r), 0, len, p.gramPacked());
     } else {
       double[] nf = p.nonFiniteCounts();
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < n && scanRows; i++) {
         nf[i] = k.anyNonFinite(rows[i], 0, len) ? 1 : 0;
       }
       for (int j = 0; j < r; j++) {

@@ -3,6 +3,7 @@ package io.byzflink.robust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,35 @@ class PreconditionsAndNonFiniteTest {
     // Chunked: the NaN sits in one chunk only, the input is still rejected everywhere.
     float[] chunked = TestData.chunked(p, x, null, null, 9, 8);
     TestData.assertClose(rule + " chunked", expected, chunked, TestData.maxAbs(clean));
+  }
+
+  /**
+   * Phase A for rows validated upstream: the same partial as the scanning one on finite rows, for
+   * coordinate-wise and Gram rules alike; a coordinate-wise rule then no longer rejects a NaN
+   * row (the promise is the caller's) but sorts it to an end, where the median trims it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"median", "trimmed-mean", "meamed", "krum", "centered-clipping", "dnc"})
+  void finiteRowsSkipOnlyTheScan(String rule) {
+    float[][] x = TestData.outliers(9, 2, 30, 4);
+    AggregationPlan p = AggregationPlan.of(RuleSpec.of(rule), 2);
+    float[][] refs = p.referenceCount() > 0 ? TestData.random(p.referenceCount(), 30, 8) : null;
+    assertThat(p.partialOfFiniteRows(x, 0, 30, refs, 5).toArray())
+        .containsExactly(p.partial(x, 0, 30, refs, 5).toArray());
+
+    AggregationPlan median = plan("median", 2);
+    x[4][7] = Float.NaN;
+    assertThat(median.solve(median.partial(x, 0, 30, null, 5), null, 5).rejectedCount()).isEqualTo(1);
+    Solution promised = median.solve(median.partialOfFiniteRows(x, 0, 30, null, 5), null, 5);
+    assertThat(promised.rejectedCount()).isZero();
+    float[] out = new float[30];
+    median.combine(promised, x, null, out);
+    float[] column = new float[9];
+    for (int i = 0; i < 9; i++) {
+      column[i] = i == 4 ? Float.POSITIVE_INFINITY : x[i][7]; // NaN (positive) sorts above +inf
+    }
+    Arrays.sort(column);
+    assertThat(out[7]).isEqualTo(column[4]);
   }
 
   @Test

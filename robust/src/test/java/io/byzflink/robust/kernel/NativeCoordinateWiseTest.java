@@ -82,6 +82,36 @@ class NativeCoordinateWiseTest {
     }
   }
 
+  /**
+   * Both builds of the networks: calls whose rows all start their blocks on a cache line load
+   * plainly, others join two aligned lines per misaligned row. A float[1004] object takes 4032
+   * bytes (63 lines), so rows allocated one after another in a thread's allocation buffer share
+   * their offset within a line (the plain build); float[1005] rows shift by 16 bytes each (the
+   * other).
+   */
+  @Test
+  void rowsThatShareTheirAlignmentAndRowsThatDoNotAreExact() {
+    assumeTrue(NativeCoordinateWise.available(), NativeCoordinateWise.status());
+    Random rnd = new Random(12);
+    for (int length : new int[] {1004, 1005}) {
+      for (int m : new int[] {2, 20, 64, 100}) {
+        float[][] x = new float[m][];
+        for (int i = 0; i < m; i++) {
+          x[i] = new float[length];
+        }
+        for (float[] row : x) {
+          for (int t = 0; t < length; t++) {
+            row[t] = (float) rnd.nextGaussian();
+          }
+        }
+        int[] sel = shuffledSelection(rnd, m, m);
+        check(x, sel, m, length, NativeCoordinateWise.MEDIAN, 0);
+        check(x, sel, m, length, NativeCoordinateWise.TRIMMED_MEAN, m / 5);
+        check(x, sel, m, length, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, m - m / 5);
+      }
+    }
+  }
+
   @Test
   void aNonFiniteValueAnywhereIsReported() {
     assumeTrue(NativeCoordinateWise.available(), NativeCoordinateWise.status());
