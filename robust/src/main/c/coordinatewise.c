@@ -25,10 +25,9 @@
 #define MAX_ROWS 128
 /* Coordinates per prefetch chunk (see prefetch_next). */
 #define CHUNK 256
-/* How a network (sorting_networks.h) loads wire i: row i's keys (read by KEY_LOADER, set before
-   each inclusion of the networks), or padding above the m rows. */
+/* How a network (sorting_networks.h) loads wire i: row i's keys, or padding above the m rows. */
 #define LOAD_PARAMS const float *const *rows, int m, long t, int count, unsigned *bad
-#define LOAD(i) ((i) < m ? NAME(KEY_LOADER)(rows[i] + t, count, bad) : NAME(set1)(INT32_MAX))
+#define LOAD(i) ((i) < m ? NAME(load_key)(rows[i] + t, count, bad) : NAME(set1)(INT32_MAX))
 #define NAME(x) NAME_(x, ISA)
 #define NAME_(x, isa) NAME__(x, isa)
 #define NAME__(x, isa) x##_##isa
@@ -89,39 +88,8 @@ static inline VI NAME(load_key)(const float *p, int count, unsigned *bad) {
   return NAME(key_of)(x);
 }
 
-/* The same for rows that do not all start their blocks on a cache line (rows of a Java heap start
-   at different offsets within a line; first_step aligns the blocks for most rows, not always
-   all): a full block off a line is read as the two aligned lines it spans, joined by a
-   two-source permute, as a load split across two lines costs more (-12 % in all at n = 100 with
-   four offsets). Both lines hold some of the block's values, so neither read leaves the row. A
-   separate build of the networks, so that calls whose rows all align pay no test per row. */
-static inline VI NAME(load_key_split)(const float *p, int count, unsigned *bad) {
-  uintptr_t at = (uintptr_t) p;
-  int skew = (int) (at & 63) / 4;
-  if (skew == 0 || count < LANES) {
-    return NAME(load_key)(p, count, bad);
-  }
-  const VI *line = (const VI *) (at - 4 * skew);
-  VI index = _mm512_add_epi32(_mm512_set1_epi32(skew),
-      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-  VI x = _mm512_permutex2var_epi32(line[0], index, line[1]);
-  *bad |= NAME(nonfinite_lanes)(x);
-  return NAME(key_of)(x);
-}
-
-#define NET(x) x##_plain
-#define KEY_LOADER load_key
 #include "sorting_networks.h"
-#undef NET
-#undef KEY_LOADER
-#define NET(x) x##_split
-#define KEY_LOADER load_key_split
-#include "sorting_networks.h"
-#undef NET
-#undef KEY_LOADER
-#define SPLIT_LOADS 1
 #include "coordinatewise_kernels.h"
-#undef SPLIT_LOADS
 #undef ISA
 #undef LANES
 #undef VI
@@ -196,14 +164,8 @@ static inline VI NAME(load_key)(const float *p, int count, unsigned *bad) {
   return NAME(key_of)(x);
 }
 
-#define NET(x) x##_plain
-#define KEY_LOADER load_key
 #include "sorting_networks.h"
-#undef NET
-#undef KEY_LOADER
-#define SPLIT_LOADS 0
 #include "coordinatewise_kernels.h"
-#undef SPLIT_LOADS
 #undef ISA
 #undef LANES
 #undef VI

@@ -150,13 +150,12 @@ static __attribute__((noinline)) void NAME(closest_to_median_mean_narrow)(const 
   NAME(store_lanes)(out, count, NAME(mul_pd)(lo, inv), NAME(mul_pd)(hi, inv));
 }
 
-/* One function per network width W (rows m in (W - 8, W]) and way of loading V (plain, split):
-   blocks of LANES coordinates, each loaded straight into the network's wires (padding above m),
-   sorted (only the middle for a median) and read off. Returns the lanes that saw a non-finite
-   value. */
-#define BLOCK_LOOP(W, V)                                                                       \
-  static __attribute__((noinline)) unsigned NAME(blocks##W##_##V)(const float *const *rows,    \
-      int m, long len, int kind, int param, float *out) {                                     \
+/* One function per network width W (rows m in (W - 8, W]): blocks of LANES coordinates, each
+   loaded straight into the network's wires (padding above m), sorted (only the middle for a
+   median) and read off. Returns the lanes that saw a non-finite value. */
+#define BLOCK_LOOP(W)                                                                          \
+  static __attribute__((noinline)) unsigned NAME(blocks##W)(const float *const *rows, int m,  \
+      long len, int kind, int param, float *out) {                                            \
     VI v[W];                                                                                  \
     unsigned bad = 0;                                                                         \
     long step = NAME(first_step)(rows, m, len);                                               \
@@ -164,10 +163,10 @@ static __attribute__((noinline)) void NAME(closest_to_median_mean_narrow)(const 
       int count = (int) (len - t < step ? len - t : step);                                    \
       NAME(prefetch_next)(rows, m, t, len);                                                   \
       if (kind == KIND_MEDIAN) {                                                              \
-        NAME(byz_middle##W##_##V)(rows, m, t, count, &bad, v);                                \
+        NAME(byz_middle##W)(rows, m, t, count, &bad, v);                                      \
         NAME(median)(v, m, out + t, count);                                                   \
       } else {                                                                                \
-        NAME(byz_sort##W##_##V)(rows, m, t, count, &bad, v);                                  \
+        NAME(byz_sort##W)(rows, m, t, count, &bad, v);                                        \
         if (kind == KIND_TRIMMED_MEAN) {                                                      \
           NAME(range_mean)(v, param, m - 2 * param, out + t, count);                          \
         } else if (2 * param >= m) {                                                          \
@@ -178,50 +177,20 @@ static __attribute__((noinline)) void NAME(closest_to_median_mean_narrow)(const 
       }                                                                                       \
     }                                                                                         \
     return bad;                                                                               \
-  }                                                                                           \
-  /* (a declaration, to end the macro with a semicolon) */                                    \
-  static unsigned NAME(blocks##W##_##V)(const float *const *, int, long, int, int, float *)
-
-#define BLOCK_LOOPS(V)                                                                         \
-  BLOCK_LOOP(8, V); BLOCK_LOOP(16, V); BLOCK_LOOP(24, V); BLOCK_LOOP(32, V); BLOCK_LOOP(40, V); \
-  BLOCK_LOOP(48, V); BLOCK_LOOP(56, V); BLOCK_LOOP(64, V); BLOCK_LOOP(72, V); BLOCK_LOOP(80, V); \
-  BLOCK_LOOP(88, V); BLOCK_LOOP(96, V); BLOCK_LOOP(104, V); BLOCK_LOOP(112, V);                 \
-  BLOCK_LOOP(120, V); BLOCK_LOOP(128, V)
-#define LOOP_TABLE(V)                                                                          \
-  {NAME(blocks8_##V), NAME(blocks16_##V), NAME(blocks24_##V), NAME(blocks32_##V),              \
-   NAME(blocks40_##V), NAME(blocks48_##V), NAME(blocks56_##V), NAME(blocks64_##V),             \
-   NAME(blocks72_##V), NAME(blocks80_##V), NAME(blocks88_##V), NAME(blocks96_##V),             \
-   NAME(blocks104_##V), NAME(blocks112_##V), NAME(blocks120_##V), NAME(blocks128_##V)}
-
-BLOCK_LOOPS(plain);
-#if SPLIT_LOADS
-BLOCK_LOOPS(split);
-
-/* Whether some row's blocks after the first do not start on a cache line. */
-static int NAME(rows_disagree)(const float *const *rows, int m, long len) {
-  long step = NAME(first_step)(rows, m, len);
-  for (int i = 0; i < m && step < len; i++) {
-    if (((uintptr_t) (rows[i] + step) & (4 * LANES - 1)) != 0) {
-      return 1;
-    }
   }
-  return 0;
-}
-#endif
+
+BLOCK_LOOP(8) BLOCK_LOOP(16) BLOCK_LOOP(24) BLOCK_LOOP(32) BLOCK_LOOP(40) BLOCK_LOOP(48)
+BLOCK_LOOP(56) BLOCK_LOOP(64) BLOCK_LOOP(72) BLOCK_LOOP(80) BLOCK_LOOP(88) BLOCK_LOOP(96)
+BLOCK_LOOP(104) BLOCK_LOOP(112) BLOCK_LOOP(120) BLOCK_LOOP(128)
+#undef BLOCK_LOOP
 
 /* 0: done, every value finite; 1: some value was NaN or infinite (out is then not meaningful). */
 static int NAME(coordinate_wise)(const float *const *rows, int m, long len, int kind, int param,
     float *out) {
-  typedef unsigned (*block_loop)(const float *const *, int, long, int, int, float *);
-  static const block_loop plain[16] = LOOP_TABLE(plain);
-#if SPLIT_LOADS
-  static const block_loop split[16] = LOOP_TABLE(split);
-  if (NAME(rows_disagree)(rows, m, len)) {
-    return split[(m - 1) / 8](rows, m, len, kind, param, out) != 0;
-  }
-#endif
-  return plain[(m - 1) / 8](rows, m, len, kind, param, out) != 0;
+  static unsigned (*const loops[16])(const float *const *, int, long, int, int, float *) = {
+      NAME(blocks8), NAME(blocks16), NAME(blocks24), NAME(blocks32), NAME(blocks40),
+      NAME(blocks48), NAME(blocks56), NAME(blocks64), NAME(blocks72), NAME(blocks80),
+      NAME(blocks88), NAME(blocks96), NAME(blocks104), NAME(blocks112), NAME(blocks120),
+      NAME(blocks128)};
+  return loops[(m - 1) / 8](rows, m, len, kind, param, out) != 0;
 }
-#undef LOOP_TABLE
-#undef BLOCK_LOOPS
-#undef BLOCK_LOOP

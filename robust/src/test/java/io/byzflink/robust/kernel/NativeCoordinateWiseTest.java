@@ -83,11 +83,10 @@ class NativeCoordinateWiseTest {
   }
 
   /**
-   * Both builds of the networks: calls whose rows all start their blocks on a cache line load
-   * plainly, others join two aligned lines per misaligned row. A float[1004] object takes 4032
-   * bytes (63 lines), so rows allocated one after another in a thread's allocation buffer share
-   * their offset within a line (the plain build); float[1005] rows shift by 16 bytes each (the
-   * other).
+   * Rows whose blocks all start on a cache line, and rows that do not (first_step then aligns
+   * the blocks for the most rows and the others load across lines). A float[1004] object takes
+   * 4032 bytes (63 lines), so rows allocated one after another in a thread's allocation buffer
+   * share their offset within a line; float[1005] rows shift by 16 bytes each.
    */
   @Test
   void rowsThatShareTheirAlignmentAndRowsThatDoNotAreExact() {
