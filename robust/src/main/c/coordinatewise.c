@@ -81,23 +81,7 @@ static inline void NAME(store_lanes)(float *out, int count, VD lo, VD hi) {
   _mm512_mask_storeu_ps(out, NAME(lanes)(count), r);
 }
 
-/* Lanes [0, count) of p as keys, the non-finite lanes or'ed into *bad. */
-static inline VI NAME(load_key)(const float *p, int count, unsigned *bad) {
-  VI x = NAME(load_lanes)(p, count);
-  *bad |= NAME(nonfinite_lanes)(x);
-  return NAME(key_of)(x);
-}
-
-#include "sorting_networks.h"
-#include "coordinatewise_kernels.h"
-#undef ISA
-#undef LANES
-#undef VI
-#undef VF
-#undef VD
-#undef DM
-#undef VMIN
-#undef VMAX
+#include "coordinatewise_build.h"
 #pragma GCC pop_options
 
 /* ---------------------------------------------------------------------------------- AVX2 */
@@ -157,23 +141,7 @@ static inline void NAME(store_lanes)(float *out, int count, VD lo, VD hi) {
   }
 }
 
-/* Lanes [0, count) of p as keys, the non-finite lanes or'ed into *bad. */
-static inline VI NAME(load_key)(const float *p, int count, unsigned *bad) {
-  VI x = NAME(load_lanes)(p, count);
-  *bad |= NAME(nonfinite_lanes)(x);
-  return NAME(key_of)(x);
-}
-
-#include "sorting_networks.h"
-#include "coordinatewise_kernels.h"
-#undef ISA
-#undef LANES
-#undef VI
-#undef VF
-#undef VD
-#undef DM
-#undef VMIN
-#undef VMAX
+#include "coordinatewise_build.h"
 #pragma GCC pop_options
 
 /* ----------------------------------------------------------------------------------- JNI */
