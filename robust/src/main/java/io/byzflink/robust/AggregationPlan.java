@@ -236,8 +236,10 @@ public final class AggregationPlan implements Serializable {
       k.gramRows(concat(rows, refChunks), n + r, gramNeed.rowsFor(n, r), 0, len, p.gramPacked());
     } else {
       double[] nf = p.nonFiniteCounts();
-      for (int i = 0; i < n && scanRows; i++) {
-        nf[i] = k.anyNonFinite(rows[i], 0, len) ? 1 : 0;
+      if (scanRows) {
+        for (int i = 0; i < n; i++) {
+          nf[i] = k.anyNonFinite(rows[i], 0, len) ? 1 : 0;
+        }
       }
       for (int j = 0; j < r; j++) {
         nf[n + j] = k.anyNonFinite(refChunks[j], 0, len) ? 1 : 0;

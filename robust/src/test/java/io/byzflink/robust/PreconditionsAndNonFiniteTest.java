@@ -131,8 +131,7 @@ class PreconditionsAndNonFiniteTest {
 
   /**
    * Phase A for rows validated upstream: the same partial as the scanning one on finite rows, for
-   * coordinate-wise and Gram rules alike; a coordinate-wise rule then no longer rejects a NaN
-   * row (the promise is the caller's) but sorts it to an end, where the median trims it.
+   * coordinate-wise and Gram rules alike.
    */
   @ParameterizedTest
   @ValueSource(strings = {"median", "trimmed-mean", "meamed", "krum", "centered-clipping", "dnc"})
@@ -142,7 +141,15 @@ class PreconditionsAndNonFiniteTest {
     float[][] refs = p.referenceCount() > 0 ? TestData.random(p.referenceCount(), 30, 8) : null;
     assertThat(p.partialOfFiniteRows(x, 0, 30, refs, 5).toArray())
         .containsExactly(p.partial(x, 0, 30, refs, 5).toArray());
+  }
 
+  /**
+   * A coordinate-wise rule given a NaN row despite the promise no longer rejects it (the promise
+   * is the caller's) but sorts it to an end, where the median trims it.
+   */
+  @Test
+  void aBrokenFiniteRowsPromiseSortsTheValueToAnEnd() {
+    float[][] x = TestData.outliers(9, 2, 30, 4);
     AggregationPlan median = plan("median", 2);
     x[4][7] = Float.NaN;
     assertThat(median.solve(median.partial(x, 0, 30, null, 5), null, 5).rejectedCount()).isEqualTo(1);
