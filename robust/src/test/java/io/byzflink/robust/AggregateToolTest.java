@@ -80,7 +80,7 @@ class AggregateToolTest {
       assertThat(r.readPassMs()).isPositive();
       assertThat(r.gramMs()).isPositive();
       assertThat(r.toJson()).matches("\\{\"rule\":\"[a-z-]+\",\"median_ms\":[0-9.]+,"
-          + "\"read_pass_ms\":[0-9.]+,\"gram_ms\":[0-9.]+,\"kernels\":\"[a-z0-9 +-]+\"\\}");
+          + "\"read_pass_ms\":[0-9.]+,\"gram_ms\":[0-9.]+,\"kernels\":\"[a-z0-9 +,()-]+\"\\}");
     }
     AggregateTool.BenchRecord bad = AggregateTool.bench(5, 2, 100, List.of("bulyan"), 1, 0).get(0);
     assertThat(bad.error()).contains("bulyan needs n >= 4f + 3");

@@ -5,15 +5,19 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Phase C of the coordinate-wise rules (median, trimmed mean, mean around the median) in native
  * code: {@code src/main/c/coordinatewise.c}, bundled in the jar for Linux x86-64 and loaded
- * through JNI, in two builds chosen from the CPU: AVX-512 (F, BW, DQ, VL; 16 coordinates per
- * block) and AVX2 (8 per block). Without AVX2, on other systems, or with the system property
- * {@code byzflink.native=false}, the Java kernels run; {@code byzflink.native.isa=avx2} caps the
- * choice at AVX2 (to test or compare it on an AVX-512 machine).
+ * through JNI, in builds chosen from the CPU: AVX-512 (F, BW, DQ, VL; 16 coordinates per block)
+ * and AVX2 (8 per block). The AVX-512 build sorts int keys or the floats themselves, whichever
+ * compare the core runs faster: Zen 4 runs 512-bit int min/max at twice the rate of float
+ * min/max, Intel's server cores the other way round ({@link #KEYS_PROPERTY} forces one). Without
+ * AVX2, on other systems, or with the system property {@code byzflink.native=false}, the Java
+ * kernels run; {@code byzflink.native.isa=avx2} caps the choice at AVX2 (to test or compare it
+ * on an AVX-512 machine).
  *
  * <p>Why: in Java the sort either passes through a buffer in cache several times (each pass costs
  * about 1.5 read passes on the machines measured) or, in kernels large enough to stay in
@@ -24,9 +28,10 @@ import java.util.Locale;
  * 4-6.5 at n = 100, d = 10^5, where the sorting network's compare-exchanges, not memory, set the
  * pace (see the README's Speed section).
  *
- * <p>Results are bit for bit those of the Java kernels (same int keys, so the same sorted order;
- * the same double additions in the same order), so a run gives the same aggregate with or without
- * it. {@link #status()} says which kernel is in use and why.
+ * <p>Results are bit for bit those of the Java kernels (int keys give the same sorted order; float
+ * keys give it but for the signs within a run of zeros, which change no sum, and a median of two
+ * zeros takes the sign the int order gives; the same double additions in the same order), so a
+ * run gives the same aggregate with or without it, on any of its builds. {@link #status()} says which kernel is in use and why.
  *
  * <p>Inputs: at most {@link #MAX_ROWS} rows. The calls hold the rows pinned (JNI critical
  * regions), so long calls are cut into segments of {@link #SEGMENT} coordinates to keep
@@ -44,6 +49,13 @@ public final class NativeCoordinateWise {
   /** Coordinates per native call (about 3 ms of pinned arrays at 50 rows). */
   static final int SEGMENT = 1 << 16;
 
+  /**
+   * System property choosing what the AVX-512 build sorts: {@code auto} (default: whichever
+   * compare this core runs faster, measured in some 50 microseconds when the kernel loads),
+   * {@code int} or {@code float}. The results are the same bits either way.
+   */
+  public static final String KEYS_PROPERTY = "byzflink.native.keys";
+
   private static final String LIBRARY = "libbyzflink-robust.so";
   private static final String STATUS = load();
   private static final boolean AVAILABLE = STATUS.startsWith("native");
@@ -60,7 +72,10 @@ public final class NativeCoordinateWise {
     return AVAILABLE;
   }
 
-  /** "native avx-512", "native avx2", or why the Java kernels are used (for logs and reports). */
+  /**
+   * "native avx-512 (int keys, ...)", "native avx-512 (float keys, ...)", "native avx2", or why
+   * the Java kernels are used (for logs and reports).
+   */
   public static String status() {
     return STATUS;
   }
@@ -124,6 +139,7 @@ public final class NativeCoordinateWise {
   }
 
   private static String load() {
+    int keyCode = keyCode(System.getProperty(KEYS_PROPERTY, "auto"));
     if ("false".equalsIgnoreCase(System.getProperty("byzflink.native", "true"))) {
       return "java kernels (byzflink.native=false)";
     }
@@ -143,9 +159,11 @@ public final class NativeCoordinateWise {
       Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
       System.load(file.toAbsolutePath().toString());
       boolean capped = "avx2".equalsIgnoreCase(System.getProperty("byzflink.native.isa", ""));
-      switch (select0(capped ? 1 : 2)) {
+      switch (select0(capped ? 1 : 2, keyCode)) {
+        case 3:
+          return "native avx-512 (float keys" + (keyCode == 0 ? ", faster here" : "") + ")";
         case 2:
-          return "native avx-512";
+          return "native avx-512 (int keys" + (keyCode == 0 ? ", faster here" : "") + ")";
         case 1:
           return "native avx2";
         default:
@@ -156,8 +174,24 @@ public final class NativeCoordinateWise {
     }
   }
 
-  /** Selects the best instruction set of this CPU up to {@code most} (2 AVX-512, 1 AVX2); 0 none. */
-  private static native int select0(int most);
+  /**
+   * 0 auto, 1 int, 2 float; anything else fails the first use with this message rather than fall
+   * back to the Java kernels unseen.
+   */
+  static int keyCode(String value) {
+    int code = List.of("auto", "int", "float").indexOf(value.trim().toLowerCase(Locale.ROOT));
+    if (code < 0) {
+      throw new IllegalArgumentException(KEYS_PROPERTY + "=" + value + " is not one of: auto, int, float");
+    }
+    return code;
+  }
+
+  /**
+   * Selects the best build for this CPU up to {@code most} (2 AVX-512, 1 AVX2) sorting keys of the
+   * kind {@code keys} (0 whichever compare this core runs faster, 1 int, 2 float); returns 3
+   * (AVX-512, float keys), 2 (AVX-512, int keys), 1 (AVX2) or 0 (none).
+   */
+  private static native int select0(int most, int keys);
 
   private static native int aggregate0(float[][] rows, int[] sel, int m, int from, int len,
       int rule, int param, float[] out, int outFrom);

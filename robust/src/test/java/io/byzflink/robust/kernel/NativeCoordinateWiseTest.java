@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The native coordinate-wise kernel against a plainly written reference (sort each column with
  * {@link Arrays#sort(float[])}, then the rule's formula with the same double additions in the same
  * order): bit for bit, for every row count it takes, on random, tied and extreme inputs. Runs in
- * the default surefire run (the CPU's best instruction set) and again capped at AVX2.
+ * the default surefire run (the CPU's best build), again with the AVX-512 build's int keys and its
+ * float keys forced, and again capped at AVX2.
  */
 class NativeCoordinateWiseTest {
 
@@ -32,6 +33,11 @@ class NativeCoordinateWiseTest {
     boolean wanted = !"false".equals(System.getProperty("byzflink.native"));
     String expected = !wanted || !avx2 ? "java kernels (" : avx512 ? "native avx-512" : "native avx2";
     assertThat(NativeCoordinateWise.status()).startsWith(expected);
+    String keys = System.getProperty(NativeCoordinateWise.KEYS_PROPERTY, "auto");
+    if (expected.equals("native avx-512")) {
+      assertThat(NativeCoordinateWise.status()).matches(keys.equals("auto")
+          ? "native avx-512 \\((int|float) keys, faster here\\)" : "native avx-512 \\(" + keys + " keys\\)");
+    }
     assertThat(NativeCoordinateWise.available()).isEqualTo(!expected.startsWith("java"));
     if (!NativeCoordinateWise.available()) {
       assertThat(NativeCoordinateWise.aggregate(new float[][] {{1f}}, new int[] {0}, 1, 0, 1,
@@ -55,6 +61,43 @@ class NativeCoordinateWiseTest {
         check(x, sel, m, len, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, 1 + rnd.nextInt(m)); // Bulyan keeps fewer than half
       }
     }
+  }
+
+  /**
+   * Float keys order -0.0 and 0.0 as equal, int keys put -0.0 first: the sums cannot tell, but a
+   * median whose two middle values are zeros of either sign takes the sign the int order gives.
+   */
+  @Test
+  void mediansOfSignedZerosTakeTheSignOfTheIntOrder() {
+    assumeTrue(NativeCoordinateWise.available(), NativeCoordinateWise.status());
+    Random rnd = new Random(21);
+    for (int m : new int[] {2, 5, 8, 9, 17, 31, 50, 64, 100, 128}) {
+      for (double zeros : new double[] {0.3, 0.7, 0.98}) {
+        int len = 200;
+        float[][] x = new float[m][len];
+        for (float[] row : x) {
+          for (int t = 0; t < len; t++) {
+            row[t] = rnd.nextDouble() < zeros ? (rnd.nextBoolean() ? -0.0f : 0.0f) : (float) rnd.nextGaussian();
+          }
+        }
+        int[] sel = shuffledSelection(rnd, m, m);
+        float[] out = new float[len];
+        assertThat(NativeCoordinateWise.aggregate(x, sel, m, 0, len, NativeCoordinateWise.MEDIAN, 0, out, 0)).isEqualTo(1);
+        float[] want = reference(x, sel, m, 0, len, NativeCoordinateWise.MEDIAN, 0);
+        assertThat(bits(out)).as("m=%d zeros %.2f", m, zeros).isEqualTo(bits(want));
+        check(x, sel, m, len, NativeCoordinateWise.TRIMMED_MEAN, (m - 1) / 4);
+        check(x, sel, m, len, NativeCoordinateWise.CLOSEST_TO_MEDIAN_MEAN, m - (m - 1) / 4);
+      }
+    }
+  }
+
+  @Test
+  void anUnknownKeysValueIsRefusedNamingTheAllowedOnes() {
+    assertThat(NativeCoordinateWise.keyCode("auto")).isZero();
+    assertThat(NativeCoordinateWise.keyCode(" Float ")).isEqualTo(2);
+    assertThatThrownBy(() -> NativeCoordinateWise.keyCode("double"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("byzflink.native.keys=double is not one of: auto, int, float");
   }
 
   @Test
